@@ -45,6 +45,8 @@ export const CheckResult = z.object({
   /** One sentence in Korean: what passed, or what is wrong and what to do. */
   summary: z.string(),
   evidence: z.array(z.string()),
+  /** Measured figures worth keeping in reports (e.g. the failover ledger's counts). */
+  metrics: z.record(z.string(), z.number()).optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -1,0 +1,147 @@
+// Failover checks. They read the ledger producer's files (.lab-state/ledger) for what the
+// client saw, and the cluster's metadata for what really happened, and time the transitions.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { describeQuorum, withAdmin } from '../cluster-access.ts';
+import { readTopic } from './records.ts';
+import { topicPartitions, describePartition } from './topics.ts';
+import { defineCheck, fail, firstSeen, pass, seconds, type CheckContext } from './types.ts';
+
+const LedgerStatus = z.object({
+  runId: z.string(),
+  acked: z.number(),
+  failedAttempts: z.number(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.number().nullable(),
+  lastAckAt: z.number().nullable(),
+  final: z.boolean(),
+});
+type LedgerStatus = z.infer<typeof LedgerStatus>;
+
+function readStatus(context: CheckContext): LedgerStatus | null {
+  try {
+    return LedgerStatus.parse(JSON.parse(readFileSync(join(context.stateDir, 'ledger', 'status.json'), 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** Acked count now versus the first time this check run looked. */
+function ackProgress(context: CheckContext, status: LedgerStatus) {
+  const key = `acked@start:${status.runId}`;
+  if (!context.memo.has(key)) context.memo.set(key, { acked: status.acked, at: Date.now() });
+  const start = context.memo.get(key) as { acked: number; at: number };
+  return { gained: status.acked - start.acked, watchedMs: Date.now() - start.at };
+}
+
+const statusLine = (s: LedgerStatus) => `장부: acked ${s.acked}, 실패한 시도 ${s.failedAttempts}${s.lastError ? `, 마지막 오류 ${s.lastError}` : ''}`;
+
+export const ledgerProgressing = defineCheck({
+  name: 'ledger-progressing',
+  params: z.object({}).strict(),
+  async probe(context) {
+    const status = readStatus(context);
+    if (!status || status.final || (status.lastAckAt ?? 0) < context.since) return fail('장부 프로듀서가 돌고 있지 않습니다. ledger 터미널에서 실행하세요.');
+    const { gained, watchedMs } = ackProgress(context, status);
+    if (watchedMs < 2000 || gained <= 0) return fail(`장부 프로듀서의 ack가 늘어나는지 지켜보는 중입니다 (${seconds(watchedMs)} 동안 +${gained}).`, [statusLine(status)]);
+    return pass(`장부 프로듀서가 acks=all 쓰기를 계속 확인받고 있습니다 (${seconds(watchedMs)} 동안 +${gained}건).`, [statusLine(status)]);
+  },
+});
+
+export const brokerFailedOver = defineCheck({
+  name: 'broker-failed-over',
+  params: z.object({ broker: z.number().int(), topic: z.string() }).strict(),
+  async probe(context, params) {
+    const cluster = await withAdmin((admin) => admin.describeCluster());
+    const partitions = (await topicPartitions(params.topic)) ?? [];
+    const evidence = [`등록된 브로커: ${cluster.brokers.map((b) => b.nodeId).sort().join(', ')}`, ...partitions.map(describePartition)];
+    const stillThere = cluster.brokers.some((b) => b.nodeId === params.broker);
+    const led = partitions.filter((p) => p.leader === params.broker);
+    const inIsr = partitions.filter((p) => p.isr.includes(params.broker));
+    if (stillThere || led.length > 0 || inIsr.length > 0) {
+      return fail(`브로커 ${params.broker}이(가) 아직 클러스터에 남아 있습니다(리더 ${led.length}개, ISR ${inIsr.length}곳). docker stop kafka-${params.broker}를 실행했는지, 몇 초 더 기다려 보세요.`, evidence);
+    }
+    const movedAfter = firstSeen(context, 'moved');
+    const status = readStatus(context);
+    if (!status || status.final) return fail('리더는 옮겨 갔지만 장부 프로듀서가 돌고 있지 않아 쓰기가 계속되는지 볼 수 없습니다. start-ledger 단계를 다시 실행하세요.', evidence);
+    const { gained, watchedMs } = ackProgress(context, status);
+    evidence.push(statusLine(status));
+    if (watchedMs < 2000 || gained <= 0) return fail(`리더 이동은 끝났고(${seconds(movedAfter)}), 쓰기가 계속 성공하는지 지켜보는 중입니다.`, evidence);
+    return pass(`kafka-${params.broker}이(가) 빠지고 ${seconds(movedAfter)} 안에 모든 리더가 다른 브로커로 옮겨 갔습니다. ISR은 2로 줄었지만 min.insync.replicas=2를 채우므로 acks=all 쓰기가 계속 성공합니다 (+${gained}건).`,
+      evidence, { leadersMovedMs: movedAfter });
+  },
+});
+
+export const writesBlocked = defineCheck({
+  name: 'writes-blocked',
+  params: z.object({ topic: z.string() }).strict(),
+  async probe(context) {
+    const status = readStatus(context);
+    if (!status || status.final) return fail('장부 프로듀서가 돌고 있지 않습니다. 쓰기가 막히는지 보려면 장부 프로듀서가 필요합니다.');
+    const evidence = [statusLine(status)];
+    const recentError = status.lastErrorAt !== null && status.lastErrorAt >= context.since;
+    const stalled = (status.lastAckAt ?? 0) < Date.now() - 3000;
+    if (!recentError || !stalled) return fail('쓰기가 아직 성공하고 있습니다. 두 번째 브로커가 멈추면 ISR이 1로 줄어 NOT_ENOUGH_REPLICAS가 나와야 합니다.', evidence);
+    const quorum = await describeQuorum(context.docker, 12);
+    evidence.push(quorum?.leaderId ? `쿼럼 리더 ${quorum.leaderId}` : '쿼럼: 응답 없음 (과반 상실)');
+    if (quorum?.leaderId) return fail('쓰기는 막혔지만 컨트롤러 쿼럼이 아직 리더를 유지합니다. 두 브로커가 모두 멈췄는지 확인하세요.', evidence);
+    const enough = status.lastError === 'NOT_ENOUGH_REPLICAS' || status.lastError === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+    return pass(`${enough ? 'NOT_ENOUGH_REPLICAS' : status.lastError}로 쓰기가 거절됩니다: 남은 복제본 1개로는 min.insync.replicas=2를 채울 수 없어서입니다. 컨트롤러도 3대 중 1대만 남아 과반을 잃었습니다. 확인받지 못한 레코드는 장부에 적히지 않으므로 손실로 세지 않습니다.`, evidence);
+  },
+});
+
+export const isrRestored = defineCheck({
+  name: 'isr-restored',
+  params: z.object({ topic: z.string() }).strict(),
+  async probe(context, params) {
+    const cluster = await withAdmin((admin) => admin.describeCluster());
+    const partitions = (await topicPartitions(params.topic)) ?? [];
+    const evidence = [`등록된 브로커: ${cluster.brokers.map((b) => b.nodeId).sort().join(', ')}`, ...partitions.map(describePartition)];
+    const short = partitions.filter((p) => p.isr.length < 3);
+    if (cluster.brokers.length < 3 || partitions.length === 0 || short.length > 0) {
+      return fail(`아직 ISR이 3이 아닙니다 (브로커 ${cluster.brokers.length}대, ISR이 모자란 파티션 ${short.length}개). 되살아난 브로커가 따라잡는 중이니 기다리세요.`, evidence);
+    }
+    const restoredAfter = firstSeen(context, 'restored');
+    const status = readStatus(context);
+    if (status && !status.final) {
+      const { gained, watchedMs } = ackProgress(context, status);
+      evidence.push(statusLine(status));
+      if (watchedMs < 2000 || gained <= 0) return fail('ISR은 3으로 돌아왔고, 장부 쓰기가 다시 성공하는지 지켜보는 중입니다.', evidence);
+    }
+    return pass(`브로커 3대가 돌아왔고 ${seconds(restoredAfter)} 만에 모든 파티션의 ISR이 3이 되었습니다. 쓰기도 다시 성공합니다.`, evidence, { isrRestoredMs: restoredAfter });
+  },
+});
+
+export const ledgerVerified = defineCheck({
+  name: 'ledger-verified',
+  params: z.object({ topic: z.string() }).strict(),
+  async probe(context, params) {
+    const status = readStatus(context);
+    if (!status) return fail('장부가 없습니다. failover 실습을 처음부터 실행하세요.');
+    if (!status.final) return fail('장부 프로듀서가 아직 돌고 있습니다. ledger 터미널에서 Ctrl-C로 멈추세요.', [statusLine(status)]);
+    const ackedLines = readFileSync(join(context.stateDir, 'ledger', 'acked.log'), 'utf8').split('\n');
+    if (!ackedLines[0]?.includes(status.runId)) return fail('장부 파일과 상태 파일의 실행 번호가 다릅니다. 장부 프로듀서를 다시 실행하세요.');
+    const acked = new Set(ackedLines.slice(1).filter(Boolean).map(Number));
+    const seen = new Map<number, number>();
+    await readTopic(params.topic, context.signal, (value) => {
+      try {
+        const record = JSON.parse(value) as { runId?: string; seq?: number };
+        if (record.runId === status.runId && typeof record.seq === 'number') seen.set(record.seq, (seen.get(record.seq) ?? 0) + 1);
+      } catch {
+        // Not a ledger record: ignore.
+      }
+    });
+    const lost = [...acked].filter((seq) => !seen.has(seq));
+    const duplicated = [...seen.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
+    const metrics = { acked: acked.size, consumed: seen.size, lost: lost.length, duplicated };
+    const evidence = [
+      `확인(ack)된 레코드 ${acked.size}건`,
+      `토픽에서 읽은 이번 실행의 레코드 ${seen.size}건 (중복 ${duplicated}건)`,
+      `손실 ${lost.length}건${lost.length ? `: ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ' …' : ''}` : ''}`,
+      `쓰기 실패로 다시 보낸 시도 ${status.failedAttempts}번`,
+    ];
+    if (lost.length > 0) return fail(`확인받은 레코드 중 ${lost.length}건이 토픽에 없습니다. acks=all과 min.insync.replicas=2 설정이 빠지지 않았는지 compose 파일을 확인하세요.`, evidence, metrics);
+    return pass(`무손실: 확인받은 ${acked.size}건이 모두 토픽에 있습니다 (lost 0, 중복 ${duplicated}).${duplicated ? ' 중복은 실패로 보고된 쓰기가 사실은 저장되어 다시 보낸 경우입니다.' : ''}`, evidence, metrics);
+  },
+});
