@@ -33,9 +33,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
   /** Stop whatever the lab is doing (Ctrl-C to its terminals, abort the check). */
   z.object({ type: z.literal('lab.cancel'), lab: LabId }).strict(),
   z.object({ type: z.literal('lab.reset'), lab: LabId }).strict(),
-  z.object({ type: z.literal('cluster.watch'), on: z.boolean() }).strict(),
+  /** Live cluster picture for one of the course's topics (an allowlist, not free text). */
+  z.object({ type: z.literal('cluster.watch'), on: z.boolean(), topic: z.enum(['upbit-ticker', 'ledger']).default('upbit-ticker') }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
+/** What a sender may write (fields with defaults are optional). */
+export type ClientMessageInput = z.input<typeof ClientMessage>;
 
 export const StepStatus = z.enum(['idle', 'running', 'checking', 'passed', 'failed']);
 export type StepStatus = z.infer<typeof StepStatus>;

@@ -22,6 +22,8 @@ const PLAIN_TEXT_CHARS = 128 * 1024;
 /** Where the attached page's bytes go; `send` returns nothing, flow control is by ack. */
 export interface TerminalSink {
   send(data: string): void;
+  /** Another page took this terminal over. */
+  detached?(): void;
 }
 
 export interface LabTerminalOptions {
@@ -118,8 +120,11 @@ export class LabTerminal {
     return this.#ready;
   }
 
-  onExit(listener: (code: number) => void): void {
+  onExit(listener: (code: number) => void): () => void {
     this.#exitListeners.push(listener);
+    return () => {
+      this.#exitListeners = this.#exitListeners.filter((l) => l !== listener);
+    };
   }
 
   /** Called after every chunk of output (checks waiting for text use it). */
@@ -207,11 +212,13 @@ export class LabTerminal {
    * sink, so there is no gap and no duplicate.
    */
   attach(sink: TerminalSink): string {
+    const previous = this.#sink;
     this.#batch = [];
     this.#batchChars = 0;
     this.#sink = sink;
     this.#unacked = 0;
     this.#resume();
+    if (previous && previous !== sink) previous.detached?.();
     return this.#ring.snapshot();
   }
 

@@ -1,0 +1,141 @@
+// One page's conversation with the lab server: maps the page's terminal slots to pooled
+// terminals, forwards keystrokes and acks, turns step requests (by id only) into engine
+// calls, and relays step states and cluster snapshots. Everything it registers is undone
+// when the socket closes; the terminals themselves belong to the pool and outlive a reload.
+import type { LabSocket } from './door.ts';
+import type { LabEngine } from './engine.ts';
+import { isLabError } from './errors.ts';
+import type { ClusterObserver } from './observer.ts';
+import { PROTOCOL_VERSION, encodeTerminalFrame, type ClientMessage } from './protocol.ts';
+import type { LabTerminal, TerminalSink } from './terminals/lab-terminal.ts';
+import type { TerminalPool } from './terminals/pool.ts';
+
+const MAX_SLOTS = 16;
+/** Replay is sent in slices so one frame stays well under the 1 MiB frame cap. */
+const REPLAY_SLICE = 128 * 1024;
+
+export interface SessionDeps {
+  engine: LabEngine;
+  pool: TerminalPool;
+  observer?: ClusterObserver;
+}
+
+interface Slot {
+  terminal: LabTerminal;
+  sink: TerminalSink;
+  stopExitWatch: () => void;
+}
+
+export function startSession(socket: LabSocket, deps: SessionDeps): void {
+  const slots = new Map<number, Slot>();
+  const encoder = new TextEncoder();
+  let stopWatching: (() => void) | null = null;
+  const stopStates = deps.engine.onState((state) => socket.sendJson({ type: 'step.state', state }));
+
+  const sendError = (code: string, message: string) => socket.sendJson({ type: 'error', code, message });
+
+  socket.sendJson({ type: 'hello', version: PROTOCOL_VERSION, steps: deps.engine.states() });
+
+  function openTerminal(lab: string, name: string, cols: number, rows: number): void {
+    const definition = deps.engine.labs.find((l) => l.id === lab);
+    if (!definition || !definition.terminals.includes(name)) {
+      sendError('unknown-terminal', `'${lab}' 실습에는 '${name}' 터미널이 없습니다.`);
+      return;
+    }
+    const terminal = deps.pool.open(lab, name, { cols, rows });
+    let slot = [...slots].find(([, s]) => s.terminal === terminal)?.[0];
+    if (slot === undefined) {
+      slot = [...Array(MAX_SLOTS).keys()].find((candidate) => !slots.has(candidate));
+      if (slot === undefined) {
+        sendError('too-many-terminals', `한 페이지에서 터미널은 ${MAX_SLOTS}개까지 열 수 있습니다.`);
+        return;
+      }
+    }
+    const assigned = slot;
+    const sink: TerminalSink = {
+      send: (data) => socket.sendBinary(encodeTerminalFrame(assigned, encoder.encode(data))),
+      detached: () => {
+        slots.get(assigned)?.stopExitWatch();
+        slots.delete(assigned);
+        sendError('terminal-taken', `터미널 '${name}'을(를) 다른 탭에서 열었습니다. 이 탭에서 다시 열면 되찾아 옵니다.`);
+      },
+    };
+    slots.get(assigned)?.stopExitWatch();
+    const stopExitWatch = terminal.onExit((exitCode) => socket.sendJson({ type: 'terminal.exited', slot: assigned, exitCode }));
+    slots.set(assigned, { terminal, sink, stopExitWatch });
+    terminal.resize(cols, rows);
+    const replay = encoder.encode(terminal.attach(sink));
+    socket.sendJson({ type: 'terminal.opened', lab, terminal: name, slot: assigned, replayBytes: replay.byteLength });
+    for (let offset = 0; offset < replay.byteLength; offset += REPLAY_SLICE) {
+      socket.sendBinary(encodeTerminalFrame(assigned, replay.subarray(offset, offset + REPLAY_SLICE)));
+    }
+  }
+
+  async function runEngine(work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (isLabError(error)) sendError(error.code, error.message);
+      else sendError('internal', '실습 서버 내부 오류가 났습니다. 서버 터미널의 로그를 확인하세요.');
+    }
+  }
+
+  function handle(message: ClientMessage): void {
+    switch (message.type) {
+      case 'terminal.open':
+        try {
+          openTerminal(message.lab, message.terminal, message.cols, message.rows);
+        } catch (error) {
+          sendError('terminal-failed', error instanceof Error ? error.message : String(error));
+        }
+        return;
+      case 'terminal.resize':
+        slots.get(message.slot)?.terminal.resize(message.cols, message.rows);
+        return;
+      case 'terminal.ack':
+        slots.get(message.slot)?.terminal.ack(message.bytes);
+        return;
+      case 'step.run':
+        void runEngine(() => deps.engine.run(message.lab, message.step));
+        return;
+      case 'step.check':
+        void runEngine(() => deps.engine.check(message.lab, message.step));
+        return;
+      case 'step.catchup':
+        void runEngine(() => deps.engine.catchUp(message.lab, message.step));
+        return;
+      case 'lab.cancel':
+        if (!deps.engine.cancel(message.lab)) {
+          // Nothing of ours is running: still stop what the learner started in the lab's terminals.
+          for (const { terminal } of slots.values()) if (terminal.key.startsWith(`${message.lab}/`) && terminal.busy) terminal.interrupt();
+        }
+        return;
+      case 'lab.reset':
+        void runEngine(async () => deps.engine.reset(message.lab));
+        return;
+      case 'cluster.watch':
+        stopWatching?.();
+        stopWatching = null;
+        if (message.on && deps.observer) {
+          stopWatching = deps.observer.watch(message.topic, (snapshot) => socket.sendJson({ type: 'cluster.snapshot', snapshot }));
+        }
+        return;
+    }
+  }
+
+  socket.onMessage(handle);
+  socket.onBinary((slot, payload) => {
+    const entry = slots.get(slot);
+    if (!entry) return;
+    entry.terminal.write(Buffer.from(payload).toString('utf8'));
+  });
+  socket.onClose(() => {
+    stopStates();
+    stopWatching?.();
+    for (const { terminal, sink, stopExitWatch } of slots.values()) {
+      stopExitWatch();
+      terminal.detach(sink);
+    }
+    slots.clear();
+  });
+}
