@@ -1,0 +1,58 @@
+// DOM side of ClusterPanel.astro: draws each cluster.snapshot, keeps the event timeline and
+// announces changes politely. Drawing rules live in cluster-view.ts.
+import type { ClusterSnapshot } from '../../server/protocol.ts';
+import { clockTime, ClusterTimeline, describeSnapshot, renderClusterSvg } from './cluster-view.ts';
+
+export class ClusterPanelView {
+  readonly #figure: HTMLElement | null;
+  readonly #timeline: HTMLElement | null;
+  readonly #live: HTMLElement | null;
+  readonly #idBase: string;
+  readonly #history = new ClusterTimeline();
+  #announcedFirst = false;
+
+  constructor(element: HTMLElement, idBase: string) {
+    this.#figure = element.querySelector<HTMLElement>('[data-cluster-figure]');
+    this.#timeline = element.querySelector<HTMLElement>('[data-cluster-timeline]');
+    this.#live = element.querySelector<HTMLElement>('[data-cluster-live]');
+    this.#idBase = idBase;
+  }
+
+  render(snapshot: ClusterSnapshot): void {
+    if (this.#figure) this.#figure.innerHTML = renderClusterSvg(snapshot, `${this.#idBase}-svg-title`, `${this.#idBase}-svg-desc`);
+    const fresh = this.#history.add(snapshot);
+    this.#renderTimeline();
+    if (!this.#live) return;
+    if (!this.#announcedFirst) {
+      this.#announcedFirst = true;
+      this.#live.textContent = describeSnapshot(snapshot);
+    } else if (fresh.length > 0) {
+      this.#live.textContent = fresh.join(' ');
+    }
+  }
+
+  /** After the panel is closed the next snapshot is a fresh picture, worth announcing whole. */
+  resetAnnouncements(): void {
+    this.#announcedFirst = false;
+  }
+
+  #renderTimeline(): void {
+    const list = this.#timeline;
+    if (!list) return;
+    const items = this.#history.entries.map(({ at, text }) => {
+      const item = document.createElement('li');
+      const time = document.createElement('time');
+      time.dateTime = new Date(at).toISOString();
+      time.textContent = clockTime(at);
+      item.append(time, ' ', text);
+      return item;
+    });
+    if (items.length === 0) {
+      const empty = document.createElement('li');
+      empty.className = 'cl-muted';
+      empty.textContent = '아직 변화가 없습니다';
+      items.push(empty);
+    }
+    list.replaceChildren(...items);
+  }
+}

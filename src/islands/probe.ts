@@ -1,0 +1,36 @@
+// Decides, once per page, whether this page was opened through the lab server. The same
+// HTML is served statically too, so the answer comes from /api/status rather than the build.
+import { PROTOCOL_VERSION } from './wire.ts';
+
+export type LabServerMode =
+  /** Server present and our cookie is valid: show the lab buttons. */
+  | 'live'
+  /** Server present but the page was opened without the token link. */
+  | 'no-token'
+  /** Server speaks another protocol version than this build of the page. */
+  | 'version-mismatch'
+  /** No lab server (static hosting, `astro dev`, network error). */
+  | 'static';
+
+export async function probeLabServer(fetchStatus: () => Promise<Response>): Promise<LabServerMode> {
+  let response: Response;
+  try {
+    response = await fetchStatus();
+  } catch {
+    return 'static';
+  }
+  if (response.status === 401) return 'no-token';
+  if (response.status !== 200) return 'static';
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return 'static';
+  }
+  if (typeof body !== 'object' || body === null || !('protocol' in body)) return 'static';
+  return body.protocol === PROTOCOL_VERSION ? 'live' : 'version-mismatch';
+}
+
+export function fetchLabStatus(): Promise<Response> {
+  return fetch('/api/status', { credentials: 'same-origin', cache: 'no-store', headers: { accept: 'application/json' } });
+}

@@ -1,0 +1,26 @@
+// Which of the four page modes /api/status leads to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { probeLabServer } from '../../../src/islands/probe.ts';
+
+const reply = (status: number, body: string) => () => Promise.resolve(new Response(body, { status, headers: { 'content-type': 'application/json' } }));
+
+test('200 {protocol:1} means the lab server is here', async () => {
+  assert.equal(await probeLabServer(reply(200, '{"protocol":1}')), 'live');
+});
+
+test('401 means server present but no token', async () => {
+  assert.equal(await probeLabServer(reply(401, '{}')), 'no-token');
+});
+
+test('another protocol number is a version mismatch', async () => {
+  assert.equal(await probeLabServer(reply(200, '{"protocol":2}')), 'version-mismatch');
+});
+
+test('anything else is static mode', async () => {
+  assert.equal(await probeLabServer(reply(404, 'not found')), 'static');
+  assert.equal(await probeLabServer(reply(200, '<html>')), 'static');
+  assert.equal(await probeLabServer(reply(200, '{"ok":true}')), 'static');
+  assert.equal(await probeLabServer(reply(500, '{"protocol":1}')), 'static');
+  assert.equal(await probeLabServer(() => Promise.reject(new TypeError('fetch failed'))), 'static');
+});
