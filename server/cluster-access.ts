@@ -49,6 +49,9 @@ export interface ExecResult {
 export async function execInContainer(docker: Docker, container: string, argv: string[], timeoutSec = 20): Promise<ExecResult> {
   const exec = await docker.getContainer(container).exec({
     Cmd: ['timeout', String(timeoutSec), ...argv],
+    // A tool JVM would inherit the broker's -Xms128m heap and share its 512M limit; a small
+    // heap keeps a check from pushing the broker it inspects into the OOM killer.
+    Env: ['KAFKA_HEAP_OPTS=-Xmx64m -Xms16m'],
     AttachStdout: true,
     AttachStderr: true,
   });
