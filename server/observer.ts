@@ -1,0 +1,249 @@
+// The live picture of the cluster behind the page's cluster panel. One observer per lab
+// server, shared by every tab: a single poll loop runs while anyone watches, fetches once for
+// all watched topics, and each tab gets a snapshot only when its picture changed. Expensive
+// readings (container memory, the quorum leader) refresh in the background on their own,
+// slower clocks so they never hold up the 500 ms poll.
+import type Docker from 'dockerode';
+import type { ClusterSnapshot } from './protocol.ts';
+import { diffSnapshots } from './observer/diff.ts';
+import { ListenerGate, systemClock, type GateClock } from './observer/gate.ts';
+import { LiveClusterProbe, type ClusterProbe, type ContainerReading, type MemoryReading, type MetadataReading } from './observer/probe.ts';
+
+export type WatchedTopic = 'upbit-ticker' | 'ledger';
+
+export interface ObserverOptions {
+  docker: Docker;
+  /** Pause between two polls while the cluster answers. */
+  intervalMs?: number;
+  /** Minimum time between two quorum-leader readings. */
+  quorumEveryMs?: number;
+  now?: () => number;
+  /** Stands in for the real cluster in tests; defaults to kafkajs + Docker. */
+  probe?: ClusterProbe;
+}
+
+export interface ObserverStats {
+  polls: number;
+  /** Kafka protocol requests answered (kafkajs instrumentation), not API calls. */
+  adminRequests: number;
+  /** HTTP requests to the Docker engine, exec and stats included. */
+  dockerRequests: number;
+  /** When the current (or last) poll loop started. */
+  startedAt: number;
+}
+
+export const MEMORY_EVERY_MS = 5000;
+const BACKOFF_FIRST_MS = 1000;
+const BACKOFF_MAX_MS = 10_000;
+
+/** 1 s, 2 s, 4 s, 8 s, then 10 s for every further failure in a row. */
+export function backoffDelayMs(failuresInRow: number): number {
+  return Math.min(BACKOFF_FIRST_MS * 2 ** Math.max(0, failuresInRow - 1), BACKOFF_MAX_MS);
+}
+
+export const unreachableNote = (retryMs: number) => `클러스터에 연결할 수 없습니다 — ${Math.round(retryMs / 1000)}초 후 다시 시도`;
+export const missingTopicNote = (topic: string) => `토픽 ${topic}가 아직 없습니다. 토픽 실습에서 만들면 여기에 파티션이 나타납니다.`;
+
+interface TopicState {
+  gates: Set<ListenerGate>;
+  latest: ClusterSnapshot | undefined;
+  /** Whether `latest` was built before the quorum had ever been read. */
+  latestWithoutQuorum: boolean;
+}
+
+export class ClusterObserver {
+  readonly #probe: ClusterProbe;
+  readonly #intervalMs: number;
+  readonly #quorumEveryMs: number;
+  readonly #now: () => number;
+  readonly #clock: GateClock;
+  readonly #topics = new Map<WatchedTopic, TopicState>();
+
+  /** Bumped on every start and stop, so a poll that outlives its loop knows it is stale. */
+  #generation = 0;
+  #running = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #inFlight: Promise<void> | null = null;
+  #pollAgainSoon = false;
+  #failuresInRow = 0;
+  #polls = 0;
+  #startedAt: number;
+  #disposed = false;
+
+  #memory = new Map<string, MemoryReading>();
+  #memoryStartedAt = Number.NEGATIVE_INFINITY;
+  #memoryTask: Promise<void> | null = null;
+  #quorumLeaderId: number | null = null;
+  #quorumKnown = false;
+  #quorumStartedAt = Number.NEGATIVE_INFINITY;
+  #quorumTask: Promise<void> | null = null;
+
+  constructor(options: ObserverOptions) {
+    this.#probe = options.probe ?? new LiveClusterProbe(options.docker);
+    this.#intervalMs = options.intervalMs ?? 500;
+    this.#quorumEveryMs = options.quorumEveryMs ?? 10_000;
+    this.#now = options.now ?? Date.now;
+    this.#clock = systemClock(this.#now);
+    this.#startedAt = this.#now();
+  }
+
+  /** Starts polling on the first subscriber, stops when the last leaves. Immediately sends the latest snapshot if any. */
+  watch(topic: WatchedTopic, listener: (snapshot: ClusterSnapshot) => void): () => void {
+    if (this.#disposed) throw new Error('ClusterObserver is disposed');
+    let state = this.#topics.get(topic);
+    const newTopic = !state;
+    if (!state) {
+      state = { gates: new Set(), latest: undefined, latestWithoutQuorum: false };
+      this.#topics.set(topic, state);
+    }
+    const gate = new ListenerGate(listener, this.#clock);
+    state.gates.add(gate);
+    if (state.latest) gate.offer(state.latest);
+
+    if (!this.#running) this.#start();
+    else if (newTopic) this.#pollSoon();
+
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      gate.dispose();
+      const current = this.#topics.get(topic);
+      if (!current) return;
+      current.gates.delete(gate);
+      if (current.gates.size === 0) this.#topics.delete(topic);
+      if (this.#topics.size === 0) this.#stop();
+    };
+  }
+
+  stats(): ObserverStats {
+    return { polls: this.#polls, ...this.#probe.counts(), startedAt: this.#startedAt };
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    for (const state of this.#topics.values()) for (const gate of state.gates) gate.dispose();
+    this.#topics.clear();
+    this.#stop();
+    await Promise.allSettled([this.#inFlight, this.#memoryTask, this.#quorumTask]);
+    await this.#probe.close();
+  }
+
+  #start(): void {
+    this.#running = true;
+    this.#generation += 1;
+    this.#failuresInRow = 0;
+    this.#startedAt = this.#now();
+    this.#schedule(0);
+  }
+
+  #stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#generation += 1;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    // The admin connection lives only while someone watches. A poll still in flight may
+    // reconnect, so close again once it has finished.
+    const inFlight = this.#inFlight ?? Promise.resolve();
+    void inFlight.then(() => (this.#running ? undefined : this.#probe.close()));
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#inFlight = this.#poll(this.#generation).finally(() => {
+        this.#inFlight = null;
+      });
+    }, delayMs);
+  }
+
+  #pollSoon(): void {
+    if (this.#inFlight) this.#pollAgainSoon = true;
+    else this.#schedule(0);
+  }
+
+  async #poll(generation: number): Promise<void> {
+    const topics = [...this.#topics.keys()];
+    const containersRead = this.#probe.readContainers().catch((): ContainerReading[] => []);
+    void containersRead.then((containers) => {
+      if (generation === this.#generation) this.#refreshInBackground(containers.filter((c) => c.state === 'running').map((c) => c.container));
+    });
+    const [metadata, containers] = await Promise.all([this.#probe.readMetadata(topics).catch(() => null), containersRead]);
+    if (generation !== this.#generation) return;
+    this.#polls += 1;
+
+    const reachable = metadata !== null;
+    this.#failuresInRow = reachable ? 0 : this.#failuresInRow + 1;
+    const nextDelayMs = reachable ? this.#intervalMs : backoffDelayMs(this.#failuresInRow);
+    for (const topic of topics) this.#publish(topic, metadata, containers, nextDelayMs);
+
+    const again = this.#pollAgainSoon;
+    this.#pollAgainSoon = false;
+    this.#schedule(again ? 0 : nextDelayMs);
+  }
+
+  #publish(topic: WatchedTopic, metadata: MetadataReading | null, containers: readonly ContainerReading[], retryMs: number): void {
+    const state = this.#topics.get(topic);
+    if (!state) return;
+    const partitions = metadata?.topics.get(topic);
+    const note = !metadata ? unreachableNote(retryMs) : partitions ? undefined : missingTopicNote(topic);
+    const snapshot: ClusterSnapshot = {
+      at: this.#now(),
+      reachable: metadata !== null,
+      // In KRaft the Metadata response names a random live broker as "controller"; the
+      // active controller is the Raft quorum leader, which in this combined-mode cluster
+      // is the controller every broker follows.
+      controllerId: this.#quorumLeaderId,
+      quorumLeaderId: this.#quorumLeaderId,
+      brokers: containers.map((c) => {
+        const memory = c.state === 'running' ? this.#memory.get(c.container) : undefined;
+        return {
+          id: c.id,
+          container: c.container,
+          state: c.state,
+          registered: metadata?.registeredIds.includes(c.id) ?? false,
+          memoryBytes: memory?.usageBytes ?? null,
+          memoryLimitBytes: memory?.limitBytes ?? null,
+        };
+      }),
+      topic,
+      partitions: partitions ?? [],
+      events: [],
+      ...(note === undefined ? {} : { note }),
+    };
+    snapshot.events = diffSnapshots(state.latest, snapshot, { quorumWasUnknown: state.latestWithoutQuorum });
+    state.latest = snapshot;
+    state.latestWithoutQuorum = !this.#quorumKnown;
+    for (const gate of state.gates) gate.offer(snapshot);
+  }
+
+  /** Memory and quorum run beside the poll; their results show up in a later snapshot. */
+  #refreshInBackground(running: readonly string[]): void {
+    const now = this.#now();
+    if (!this.#memoryTask && now - this.#memoryStartedAt >= MEMORY_EVERY_MS) {
+      this.#memoryStartedAt = now;
+      this.#memoryTask = this.#probe.readMemory(running)
+        .then((memory) => {
+          this.#memory = memory;
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.#memoryTask = null;
+        });
+    }
+    if (!this.#quorumTask && now - this.#quorumStartedAt >= this.#quorumEveryMs) {
+      this.#quorumStartedAt = now;
+      this.#quorumTask = this.#probe.readQuorumLeader(running)
+        .then((leaderId) => {
+          this.#quorumLeaderId = leaderId;
+          this.#quorumKnown = true;
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.#quorumTask = null;
+        });
+    }
+  }
+}
