@@ -280,7 +280,7 @@ export class LabEngine {
       } catch (error) {
         last = { ok: false, summary: explainProbeError(error), evidence: [] };
       }
-      if (last.ok || deadline.aborted) return last;
+      if (last.ok || last.settled || deadline.aborted) return last;
       await sleep(this.#options.pollIntervalMs ?? 1000, deadline);
       if (deadline.aborted) return last;
     }

@@ -50,6 +50,8 @@ export const CheckResult = z.object({
   evidence: z.array(z.string()),
   /** Measured figures worth keeping in reports (e.g. the failover ledger's counts). */
   metrics: z.record(z.string(), z.number()).optional(),
+  /** The failure has a known cause that waiting will not fix: stop polling and report now. */
+  settled: z.boolean().optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

@@ -23,13 +23,15 @@ export interface RuntimeOptions {
   persistProgress?: boolean;
   stateDir?: string;
   pollIntervalMs?: number;
+  /** Extra environment for the lab shells (tests simulate a stopped engine with DOCKER_HOST). */
+  terminalEnv?: Record<string, string>;
 }
 
 export function createLabRuntime(options: RuntimeOptions = {}): LabRuntime {
   const stateDir = options.stateDir ?? STATE_DIR;
   const labs = loadLabs();
   const docker = createDocker();
-  const pool = new TerminalPool({ cwd: WORKSPACE_DIR, env: { UPBIT_LAB_STATE_DIR: stateDir, UPBIT_LAB_HISTFILE: join(stateDir, 'bash_history') } });
+  const pool = new TerminalPool({ cwd: WORKSPACE_DIR, env: { UPBIT_LAB_STATE_DIR: stateDir, UPBIT_LAB_HISTFILE: join(stateDir, 'bash_history'), ...options.terminalEnv } });
   const engineOptions: ConstructorParameters<typeof LabEngine>[0] = { labs, pool, docker, stateDir };
   if (options.persistProgress) engineOptions.progress = new ProgressStore(join(stateDir, 'progress.json'));
   if (options.pollIntervalMs !== undefined) engineOptions.pollIntervalMs = options.pollIntervalMs;

@@ -11,6 +11,32 @@ async function containersSummary(context: CheckContext) {
   return Promise.all(BROKER_CONTAINERS.map((name) => containerState(context.docker, name)));
 }
 
+/**
+ * Names the usual reasons `docker compose up` leaves brokers down, from what the learner's
+ * terminal printed and what the stopped brokers logged.
+ */
+async function diagnoseStart(context: CheckContext, stopped: string[]): Promise<string | null> {
+  const printed = context.output('main');
+  const port = /(?:0\.0\.0\.0|127\.0\.0\.1):(\d+).*(?:address already in use|port is already allocated)|Bind for [\d.]+:(\d+) failed: port is already allocated/i.exec(printed);
+  if (port) {
+    const number = port[1] ?? port[2];
+    return `호스트 포트 ${number}을(를) 다른 프로그램이 이미 쓰고 있어 브로커가 시작되지 못했습니다. npm run doctor로 그 프로그램을 확인해 끄고 docker compose up -d를 다시 실행하세요.`;
+  }
+  if (/Cannot connect to the Docker daemon|docker daemon running|error during connect/i.test(printed)) {
+    return 'Docker 엔진이 꺼져 있습니다. Docker Desktop(또는 dockerd)을 켠 뒤 다시 실행하세요.';
+  }
+  if (/pull access denied|manifest unknown|failed to resolve reference|no such image|not found/i.test(printed) && /image/i.test(printed)) {
+    return 'Kafka 이미지를 받을 수 없습니다. 인터넷이 없다면 npm run cluster:image로 오프라인 이미지를 만든 뒤 다시 실행하세요.';
+  }
+  for (const name of stopped) {
+    const logs = await containerLogs(context.docker, name).catch(() => '');
+    if (/Invalid cluster\.id/i.test(logs)) {
+      return `${name}의 데이터 볼륨이 다른 CLUSTER_ID로 포맷되어 있어 브로커가 시작을 거부했습니다. 데이터를 지워도 된다면 docker compose down -v 후 docker compose up -d로 새로 시작하세요.`;
+    }
+  }
+  return null;
+}
+
 export const containersRunning = defineCheck({
   name: 'containers-running',
   params: noParams,
@@ -18,7 +44,14 @@ export const containersRunning = defineCheck({
     const states = await containersSummary(context);
     const evidence = states.map((s) => `${s.name}: ${s.exists ? s.status : '없음'}${s.exitCode ? ` (exit ${s.exitCode})` : ''}`);
     const down = states.filter((s) => !s.running);
-    if (down.length === 0) return pass('kafka-1, kafka-2, kafka-3 컨테이너가 모두 실행 중입니다.', evidence);
+    if (down.length === 0) {
+      // Running is not enough: a broker with a bad volume runs for a few seconds, then exits.
+      const registered = await withAdmin((admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
+      if (registered === 3) return pass('kafka-1, kafka-2, kafka-3 컨테이너가 실행 중이고 세 브로커 모두 클러스터에 등록되었습니다.', evidence);
+      return fail(`컨테이너는 실행 중이지만 브로커가 ${registered}대만 등록되었습니다. 기동에 20~30초 걸리니 조금 기다리세요.`, evidence);
+    }
+    const diagnosis = await diagnoseStart(context, down.filter((s) => s.exists).map((s) => s.name));
+    if (diagnosis) return { ...fail(diagnosis, evidence), settled: true };
     const missing = down.filter((s) => !s.exists);
     if (missing.length === down.length) {
       return fail(`${down.map((s) => s.name).join(', ')} 컨테이너가 없습니다. compose 폴더에서 docker compose up -d를 실행하세요.`, evidence);

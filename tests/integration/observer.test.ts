@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { compose, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
 import { createDocker, withAdmin } from '../../server/cluster-access.ts';
 import { ClusterObserver } from '../../server/observer.ts';
 import type { ClusterSnapshot } from '../../server/protocol.ts';
@@ -50,6 +51,14 @@ const kafka2 = (s: ClusterSnapshot) => s.brokers.find((b) => b.container === 'ka
 const healthy = (s: ClusterSnapshot) =>
   s.reachable && s.brokers.length === 3 && s.brokers.every((b) => b.state === 'running' && b.registered)
   && s.partitions.length === 3 && s.partitions.every((p) => p.isr.length === 3);
+
+// Each cluster suite starts its own cluster and leaves nothing behind.
+before(async () => {
+  await requireDocker();
+  await compose(['up', '-d']);
+  await waitForBrokers();
+});
+after(teardownCluster);
 
 async function ensureTopic(): Promise<void> {
   await withAdmin(async (admin) => {

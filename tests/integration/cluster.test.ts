@@ -1,0 +1,161 @@
+// Issue 2's promise, checked on the real cluster: `docker compose up -d` gives three
+// registered brokers and a 3-voter quorum, the topic spreads its leaders, 1,000 tickers make
+// the round trip through the host listeners with kafkajs, the console tools round-trip inside
+// Docker, `down -v` leaves nothing, and the usual start-up failures are named with a fix.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { createDocker, createKafka, containerLogs, describeQuorum, withAdmin } from '../../server/cluster-access.ts';
+import { createLabRuntime } from '../../server/runtime.ts';
+import { compose, docker, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
+
+const TOPIC = 'upbit-ticker';
+
+before(async () => {
+  await requireDocker();
+  await teardownCluster();
+});
+after(teardownCluster);
+
+test('docker compose up -d brings three brokers and a quorum of three voters', async () => {
+  const started = Date.now();
+  const up = await compose(['up', '-d']);
+  assert.equal(up.code, 0, up.stderr);
+  await waitForBrokers(3);
+  const docker = createDocker();
+  let quorum = await describeQuorum(docker);
+  for (let i = 0; i < 20 && !quorum?.leaderId; i++) quorum = await describeQuorum(docker);
+  assert.ok(quorum?.leaderId, 'quorum has a leader');
+  assert.deepEqual(quorum.voters, [1, 2, 3]);
+  console.log(`# ready (3 brokers + quorum leader) ${((Date.now() - started) / 1000).toFixed(1)} s after up -d`);
+  for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) {
+    assert.match(await containerLogs(docker, name), /Kafka Server started/, `${name} logged its start`);
+  }
+});
+
+test('upbit-ticker with 3 partitions / RF 3 spreads leaders and has ISR 3', async () => {
+  const created = await docker(['exec', 'kafka-1', '/opt/kafka/bin/kafka-topics.sh', '--bootstrap-server', 'localhost:9092',
+    '--create', '--if-not-exists', '--topic', TOPIC, '--partitions', '3', '--replication-factor', '3']);
+  assert.equal(created.code, 0, created.stderr);
+  const partitions = await withAdmin(async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions);
+  assert.equal(partitions.length, 3);
+  assert.equal(new Set(partitions.map((p) => p.leader)).size, 3, 'each broker leads one partition');
+  for (const p of partitions) {
+    assert.equal(p.replicas.length, 3);
+    assert.equal(p.isr.length, 3);
+  }
+});
+
+test('1,000 tickers produced with acks=all from the host are all consumed back in a group', async () => {
+  const kafka = createKafka('cluster-test');
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const runId = randomUUID();
+  await producer.connect();
+  for (let batch = 0; batch < 10; batch++) {
+    await producer.send({
+      topic: TOPIC,
+      acks: -1,
+      messages: Array.from({ length: 100 }, (_, i) => {
+        const n = batch * 100 + i;
+        return { key: `KRW-${['BTC', 'ETH', 'XRP'][n % 3]}`, value: JSON.stringify({ runId, n, symbol: 'KRW-BTC', price: 143_000_000 + n, timestamp: new Date().toISOString() }) };
+      }),
+    });
+  }
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `cluster-test-${runId}` });
+  const seen = new Set<number>();
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${seen.size} of 1000 consumed`)), 60_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const record = JSON.parse(message.value!.toString()) as { runId: string; n: number };
+        if (record.runId === runId) seen.add(record.n);
+        if (seen.size === 1000) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  assert.equal(seen.size, 1000);
+});
+
+test('console producer → console consumer round trip via docker exec', async () => {
+  const line = `{"symbol":"KRW-ETH","price":5120000,"probe":"${randomUUID()}"}`;
+  // Small tool heaps: tool JVMs share the broker container's 512M limit.
+  const heap = ['-e', 'KAFKA_HEAP_OPTS=-Xmx64m'];
+  const produced = await docker(['exec', '-i', ...heap, 'kafka-1', '/opt/kafka/bin/kafka-console-producer.sh', '--bootstrap-server', 'localhost:9092', '--topic', 'console-roundtrip'], `${line}\n`);
+  assert.equal(produced.code, 0, produced.stderr);
+  const consumed = await docker(['exec', ...heap, 'kafka-2', '/opt/kafka/bin/kafka-console-consumer.sh', '--bootstrap-server', 'localhost:9092',
+    '--topic', 'console-roundtrip', '--from-beginning', '--max-messages', '1', '--timeout-ms', '30000']);
+  assert.equal(consumed.code, 0, consumed.stderr);
+  assert.ok(consumed.stdout.includes(line), consumed.stdout);
+});
+
+test('docker compose down -v leaves no container, network or volume', async () => {
+  await teardownCluster();
+  const containers = await docker(['ps', '-a', '--filter', 'label=com.docker.compose.project=upbit-pipeline', '-q']);
+  const volumes = await docker(['volume', 'ls', '--filter', 'label=com.docker.compose.project=upbit-pipeline', '-q']);
+  const networks = await docker(['network', 'ls', '--filter', 'name=pipeline-network', '-q']);
+  assert.equal(containers.stdout.trim(), '');
+  assert.equal(volumes.stdout.trim(), '');
+  assert.equal(networks.stdout.trim(), '');
+});
+
+/** Runs the cluster-up/compose-up step through the real engine and returns its result. */
+async function composeUpStep(env: Record<string, string> = {}) {
+  const runtime = createLabRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'upbit-lab-')), pollIntervalMs: 500, terminalEnv: env });
+  try {
+    const started = Date.now();
+    const state = await runtime.engine.run('cluster-up', 'compose-up');
+    return { state, ms: Date.now() - started };
+  } finally {
+    await runtime.dispose();
+  }
+}
+
+test('a host port already taken: the step fails naming the port and the fix', async (t) => {
+  let holder: Server | undefined;
+  t.after(() => holder?.close());
+  holder = createServer();
+  await new Promise<void>((resolve) => holder!.listen(29093, '127.0.0.1', resolve));
+  const { state, ms } = await composeUpStep();
+  assert.equal(state.status, 'failed');
+  assert.match(state.result!.summary, /29093/);
+  assert.match(state.result!.summary, /doctor/);
+  assert.ok(ms < 120_000, `answered in ${ms} ms`);
+  await teardownCluster();
+});
+
+test('the Docker engine not running: the step fails fast saying to start it', async () => {
+  const dead = join(mkdtempSync(join(tmpdir(), 'dead-docker-')), 'docker.sock');
+  const previous = process.env['DOCKER_HOST'];
+  process.env['DOCKER_HOST'] = `unix://${dead}`;
+  try {
+    const { state, ms } = await composeUpStep({ DOCKER_HOST: `unix://${dead}` });
+    assert.equal(state.status, 'failed');
+    assert.match(state.result!.summary, /Docker 엔진/);
+    assert.ok(ms < 120_000, `answered in ${ms} ms`);
+  } finally {
+    if (previous === undefined) delete process.env['DOCKER_HOST'];
+    else process.env['DOCKER_HOST'] = previous;
+  }
+});
+
+test('a stale volume formatted with another CLUSTER_ID: named, with down -v as the fix', async () => {
+  assert.equal((await compose(['up', '-d'])).code, 0);
+  await waitForBrokers(3);
+  assert.equal((await compose(['down'])).code, 0);
+  const { state } = await composeUpStep({ CLUSTER_ID: 'AAAAAAAAAAAAAAAAAAAAAA' });
+  assert.equal(state.status, 'failed');
+  assert.match(state.result!.summary, /CLUSTER_ID/);
+  assert.match(state.result!.summary, /down -v/);
+  await teardownCluster();
+});
