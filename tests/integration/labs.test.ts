@@ -1,0 +1,63 @@
+// Every lab check must be able to fail: walking the whole course in order on the real
+// cluster, each step's check is first run in the state before the step (it must fail, with a
+// Korean reason), then the step is run (its check must pass). Catch-up is proven at the end.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
+import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
+
+const HANGUL = /[가-힣]/;
+let runtime: LabRuntime;
+const durations: Record<string, number> = {};
+
+before(async () => {
+  await requireDocker();
+  await teardownCluster();
+  runtime = createLabRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'upbit-labs-')), pollIntervalMs: 500 });
+});
+after(async () => {
+  await runtime?.dispose();
+  await teardownCluster();
+  console.log(`# lab durations (s): ${JSON.stringify(Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, +(v / 1000).toFixed(1)])))}`);
+});
+
+for (const labId of ['cluster-up', 'topics', 'console', 'clients', 'failover', 'troubleshoot', 'teardown']) {
+  test(`lab ${labId}: every check fails before its step and passes after`, async (t) => {
+    const lab = runtime.labs.find((l) => l.id === labId)!;
+    const started = Date.now();
+    for (const step of lab.steps) {
+      await t.test(step.id, async () => {
+        const before = await runtime.engine.check(lab.id, step.id, 2);
+        assert.equal(before.status, 'failed', `${lab.id}/${step.id} passed before its step: ${before.result?.summary}`);
+        assert.match(before.result!.summary, HANGUL, 'the reason is in Korean');
+        const afterRun = await runtime.engine.run(lab.id, step.id);
+        assert.equal(afterRun.status, 'passed', `${lab.id}/${step.id}: ${afterRun.result?.summary}\n${afterRun.result?.evidence.join('\n')}`);
+        if (lab.id === 'failover' && step.id === 'verify') {
+          assert.equal(afterRun.result?.metrics?.['lost'], 0);
+          console.log(`# ledger ${JSON.stringify(afterRun.result?.metrics)}`);
+        }
+      });
+    }
+    durations[labId] = Date.now() - started;
+  });
+}
+
+test('catch-up brings a fresh machine to the step right before clients/rebalance', async () => {
+  const states = await runtime.engine.catchUp('clients', 'rebalance');
+  const failed = states.filter((s) => s.status !== 'passed');
+  assert.deepEqual(failed.map((s) => `${s.lab}/${s.step}: ${s.result?.summary}`), []);
+  assert.ok(states.some((s) => s.lab === 'cluster-up'), 'started from the cluster');
+  assert.ok(states.some((s) => s.lab === 'clients' && s.step === 'consume'));
+  const rebalance = await runtime.engine.run('clients', 'rebalance');
+  assert.equal(rebalance.status, 'passed', rebalance.result?.summary);
+  await runtime.engine.run('clients', 'stop');
+});
+
+test('a second request while a step runs is refused with a clear message', async () => {
+  const first = runtime.engine.check('cluster-up', 'compose-ps', 3);
+  await assert.rejects(runtime.engine.run('cluster-up', 'compose-ps'), /이미 다른 단계가 실행 중/);
+  await first;
+});

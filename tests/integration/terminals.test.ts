@@ -1,0 +1,105 @@
+// Lab terminals on a real PTY: exit status through shell integration (and not forgeable),
+// flow control that bounds memory under a flood, Ctrl-C that still works, reattach with no
+// gap and no duplicate, and dispose that leaves no process behind.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { descendantsOf } from '../../server/terminals/kill-tree.ts';
+import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
+import { TerminalPool } from '../../server/terminals/pool.ts';
+import { toPlainText } from '../../server/terminals/ring-buffer.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function newPool() {
+  return new TerminalPool({ cwd: process.cwd() });
+}
+
+test('the exit status of a typed command comes from the prompt marker, and cannot be forged', async (t) => {
+  const pool = newPool();
+  t.after(() => pool.dispose());
+  const terminal = pool.open('t', 'main');
+  await terminal.whenReady();
+  let exit = terminal.nextExit();
+  await terminal.type('false');
+  assert.equal(await exit, 1);
+  exit = terminal.nextExit();
+  // A program printing a marker with a guessed nonce must not end the command early.
+  await terminal.type(`printf '\\033]633;D;0;deadbeefdeadbeef\\007'; sleep 0.3; exit_code_test() { return 7; }; exit_code_test`);
+  assert.equal(await exit, 7);
+});
+
+test('a flood pauses the PTY at the high-water mark; acking resumes it; Ctrl-C ends it within a second', async (t) => {
+  const pool = newPool();
+  t.after(() => pool.dispose());
+  const terminal = pool.open('t', 'flood');
+  await terminal.whenReady();
+  let received = 0;
+  terminal.attach({ send: (data) => { received += Buffer.byteLength(data); } });
+  const exited = terminal.nextExit();
+  await terminal.type('yes upbit-lab-flood');
+  await pause(1500);
+  assert.ok(terminal.paused, 'paused without acks');
+  const held = received;
+  await pause(500);
+  assert.equal(received, held, 'nothing more is sent while paused');
+  assert.ok(terminal.unacknowledged <= FLOW_HIGH_WATER + 128 * 1024, `unacked ${terminal.unacknowledged} stays bounded`);
+  // The page acks what it drew: the server resumes.
+  terminal.ack(received);
+  await pause(200);
+  assert.ok(received > held, 'resumed after ack');
+  // Ctrl-C while a page keeps acking, as xterm does.
+  const acker = setInterval(() => terminal.ack(received), 20);
+  const sentAt = Date.now();
+  terminal.interrupt();
+  const code = await exited;
+  clearInterval(acker);
+  const stopMs = Date.now() - sentAt;
+  console.log(`# Ctrl-C to prompt: ${stopMs} ms`);
+  assert.equal(code, 130);
+  assert.ok(stopMs < 1000, `stopped in ${stopMs} ms`);
+});
+
+test('reattaching replays the screen with no gap and no duplicate', async (t) => {
+  const pool = newPool();
+  t.after(() => pool.dispose());
+  const terminal = pool.open('t', 'replay');
+  await terminal.whenReady();
+  let first = '';
+  const sinkA = { send: (data: string) => { first += data; } };
+  terminal.attach(sinkA);
+  const done = terminal.nextExit();
+  await terminal.type('for i in $(seq 1 2000); do echo line-$i; done; sleep 0.2; for i in $(seq 2001 4000); do echo line-$i; done');
+  await terminal.waitForText('line-1500', terminal.mark() - 100000, 10000);
+  terminal.detach(sinkA);
+  let second = '';
+  const sinkB = { send: (data: string) => { second += data; } };
+  second = terminal.attach(sinkB);
+  await done;
+  await pause(100);
+  const lines = toPlainText(second).split('\n').map((l) => l.trim()).filter((l) => /^line-\d+$/.test(l));
+  const numbers = lines.map((l) => Number(l.slice(5)));
+  assert.equal(numbers.length, 4000, 'every line exactly once');
+  numbers.forEach((n, i) => assert.equal(n, i + 1));
+  assert.ok(first.length > 0);
+});
+
+test('dispose kills the shell and every job it started, background ones included', async () => {
+  const pool = newPool();
+  const terminal = pool.open('t', 'tree');
+  await terminal.whenReady();
+  await terminal.type('sleep 300 & sleep 301');
+  await pause(500);
+  const pids = await descendantsOf(terminal.pid);
+  assert.ok(pids.length >= 2, `children ${pids}`);
+  await pool.dispose();
+  await pause(200);
+  const alive = [...pids, terminal.pid].filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(alive, []);
+});
