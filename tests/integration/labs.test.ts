@@ -52,7 +52,7 @@ test('catch-up brings a fresh machine to the step right before clients/rebalance
   assert.ok(states.some((s) => s.lab === 'cluster-up'), 'started from the cluster');
   assert.ok(states.some((s) => s.lab === 'clients' && s.step === 'consume'));
   const rebalance = await runtime.engine.run('clients', 'rebalance');
-  assert.equal(rebalance.status, 'passed', rebalance.result?.summary);
+  assert.equal(rebalance.status, 'passed', rebalance.result?.summary ?? '');
   await runtime.engine.run('clients', 'stop');
 });
 
