@@ -1,0 +1,404 @@
+// `npm run bench`: the course's performance figures, measured on this machine against the real
+// cluster and lab server, written to bench/results.json with the method behind each number.
+// Not part of `npm test`: it takes the cluster down and up and runs every lab (about 8 min).
+// It owns the cluster for its duration and leaves it DOWN (the last lab run tears it down).
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { Kafka, logLevel } from 'kafkajs';
+import { WebSocket } from 'ws';
+import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/protocol.ts';
+import { REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
+
+const run = promisify(execFile);
+const COMPOSE_DIR = join(REPO_ROOT, 'compose');
+const DIST = join(REPO_ROOT, 'dist');
+const RESULTS = join(REPO_ROOT, 'bench', 'results.json');
+const LAB_CLI = join(REPO_ROOT, 'server', 'cli', 'lab.ts');
+const encoder = new TextEncoder();
+
+interface Figure {
+  name: string;
+  value: number | null;
+  unit: string;
+  method: string;
+  extra?: Record<string, number | string | null>;
+  error?: string;
+}
+
+const figures: Figure[] = [];
+
+function record(figure: Figure): void {
+  figures.push(figure);
+  const value = figure.value === null ? 'n/a' : `${Math.round(figure.value * 100) / 100} ${figure.unit}`;
+  console.log(`  ${figure.name}: ${value}${figure.error ? ` (오류: ${figure.error})` : ''}`);
+}
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+async function compose(...args: string[]): Promise<void> {
+  await run('docker', ['compose', ...args], { cwd: COMPOSE_DIR, maxBuffer: 16 * 1024 * 1024 });
+}
+
+// ---- 1. cluster cold start -------------------------------------------------------------
+
+async function clusterColdStart(): Promise<void> {
+  console.log('클러스터 콜드 스타트 (down -v → up -d → 3 brokers registered + "Kafka Server started" ×3)...');
+  await compose('down', '-v');
+  const kafka = new Kafka({ clientId: 'bench', brokers: ['localhost:29092', 'localhost:29093', 'localhost:29094'], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 2000 });
+  const started = Date.now();
+  await compose('up', '-d');
+  const upReturned = Date.now() - started;
+  let registeredAt: number | null = null;
+  let logsAt: number | null = null;
+  const deadline = started + 180_000;
+  while (Date.now() < deadline && (registeredAt === null || logsAt === null)) {
+    if (registeredAt === null) {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        if (cluster.brokers.length === 3) registeredAt = Date.now() - started;
+      } catch {
+        // Not reachable yet: keep polling.
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+    if (logsAt === null) {
+      const logs = await Promise.all([1, 2, 3].map((n) => run('docker', ['logs', `kafka-${n}`], { maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout + r.stderr, () => '')));
+      if (logs.every((text) => text.includes('Kafka Server started'))) logsAt = Date.now() - started;
+    }
+    await sleep(250);
+  }
+  const ready = registeredAt !== null && logsAt !== null ? Math.max(registeredAt, logsAt) : null;
+  record({
+    name: 'cluster cold start to ready',
+    value: ready,
+    unit: 'ms',
+    method: 'docker compose down -v, then time from `docker compose up -d` until kafkajs describeCluster lists 3 brokers AND all 3 `docker logs` contain "Kafka Server started" (polled every 250 ms)',
+    extra: { upReturnedMs: upReturned, brokersRegisteredMs: registeredAt, serverStartedLogsMs: logsAt },
+    ...(ready === null ? { error: 'not ready within 180 s' } : {}),
+  });
+}
+
+// ---- 2./3. WebSocket latency and throughput --------------------------------------------
+
+/** A page-like client: one socket, one attached terminal, acks what it receives. */
+class BenchSocket {
+  readonly ws: WebSocket;
+  slot = -1;
+  received = 0;
+  #pendingAck = 0;
+  #listeners = new Set<(payload: Uint8Array) => void>();
+
+  constructor(server: LabServer) {
+    const origin = new URL(server.baseUrl).origin;
+    this.ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, SUBPROTOCOL, { headers: { Origin: origin, Cookie: `upbit_lab=${server.token}` } });
+    this.ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary) return;
+      const frame = decodeTerminalFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      if (!frame || frame.slot !== this.slot) return;
+      this.received += frame.payload.byteLength;
+      this.#pendingAck += frame.payload.byteLength;
+      // Same batching as the page's AckMeter (32 KiB); a 100 ms timer is unnecessary here
+      // because every sample waits for quiet and flushes.
+      if (this.#pendingAck >= 32 * 1024) this.flush();
+      for (const listener of this.#listeners) listener(frame.payload);
+    });
+  }
+
+  flush(): void {
+    if (this.#pendingAck > 0 && this.ws.readyState === WebSocket.OPEN) {
+      this.ws.send(JSON.stringify({ type: 'terminal.ack', slot: this.slot, bytes: this.#pendingAck }));
+    }
+    this.#pendingAck = 0;
+  }
+
+  onOutput(listener: (payload: Uint8Array) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async open(lab: string, terminal: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    const opened = new Promise<number>((resolve) => {
+      const onText = (data: Buffer, isBinary: boolean): void => {
+        if (isBinary) return;
+        const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+        if (message.type === 'terminal.opened' && message.lab === lab && message.terminal === terminal) {
+          this.ws.off('message', onText);
+          resolve(message.slot);
+        }
+      };
+      this.ws.on('message', onText);
+    });
+    this.ws.send(JSON.stringify({ type: 'terminal.open', lab, terminal, cols: 120, rows: 40 }));
+    this.slot = await opened;
+  }
+
+  /** Resolves when the step reports passed or failed. */
+  stepFinished(lab: string, step: string): Promise<string> {
+    return new Promise((resolve) => {
+      const onText = (data: Buffer, isBinary: boolean): void => {
+        if (isBinary) return;
+        const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+        if (message.type !== 'step.state' || message.state.lab !== lab || message.state.step !== step) return;
+        if (message.state.status !== 'passed' && message.state.status !== 'failed') return;
+        this.ws.off('message', onText);
+        resolve(message.state.status);
+      };
+      this.ws.on('message', onText);
+    });
+  }
+
+  type(text: string): void {
+    this.ws.send(encodeTerminalFrame(this.slot, encoder.encode(text)));
+  }
+
+  /** Resolves once no output has arrived for quietMs. */
+  async quiet(quietMs: number, maxMs = 10_000): Promise<void> {
+    const start = Date.now();
+    let last = Date.now();
+    const off = this.onOutput(() => (last = Date.now()));
+    while (Date.now() - last < quietMs && Date.now() - start < maxMs) await sleep(20);
+    off();
+    this.flush();
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Samples VmRSS of the server process every 100 ms; owns its interval. */
+class RssSampler {
+  peakKb = 0;
+  readonly #timer: NodeJS.Timeout;
+  constructor(pid: number) {
+    const sample = (): void => {
+      try {
+        const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (match) this.peakKb = Math.max(this.peakKb, Number(match[1]));
+      } catch {
+        // Process gone: the last peak stands.
+      }
+    };
+    sample();
+    this.#timer = setInterval(sample, 100);
+  }
+  reset(): void {
+    this.peakKb = 0;
+  }
+  dispose(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+async function terminalFigures(): Promise<void> {
+  console.log('랩 서버: 입력→첫 출력 지연, 터미널 처리량, 서버 RSS...');
+  const server = await startLabServer({ skipBuild: true });
+  const rss = new RssSampler(server.pid);
+  const socket = new BenchSocket(server);
+  try {
+    await socket.open('cluster-up', 'main');
+    await socket.quiet(500);
+
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const first = new Promise<number>((resolve) => {
+        const off = socket.onOutput(() => {
+          off();
+          resolve(performance.now());
+        });
+      });
+      const sent = performance.now();
+      socket.type('echo x\r');
+      samples.push((await first) - sent);
+      await socket.quiet(150);
+    }
+    samples.sort((a, b) => a - b);
+    record({ name: 'input to first output p50', value: percentile(samples, 50), unit: 'ms', method: 'ws client with Origin + cookie, terminal cluster-up/main: send binary input frame "echo x\\r", time to the first binary frame back (PTY echo); 30 samples, 150 ms quiet between' });
+    record({ name: 'input to first output p95', value: percentile(samples, 95), unit: 'ms', method: 'same 30 samples as p50' });
+
+    // The Run button: step.run for a cheap step; first terminal byte = the server typing it.
+    const runSamples: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const first = new Promise<number>((resolve) => {
+        const off = socket.onOutput(() => {
+          off();
+          resolve(performance.now());
+        });
+      });
+      const finished = socket.stepFinished('cluster-up', 'compose-ps');
+      const sent = performance.now();
+      socket.ws.send(JSON.stringify({ type: 'step.run', lab: 'cluster-up', step: 'compose-ps' }));
+      runSamples.push((await first) - sent);
+      await finished;
+      await socket.quiet(150);
+    }
+    runSamples.sort((a, b) => a - b);
+    record({ name: 'Run click to first output p50', value: percentile(runSamples, 50), unit: 'ms', method: 'ws client like the page: send step.run cluster-up/compose-ps, time to the first binary frame of its terminal (the typed command); 30 samples, each waits for the step to finish' });
+    record({ name: 'Run click to first output p95', value: percentile(runSamples, 95), unit: 'ms', method: 'same 30 step.run samples as p50' });
+
+    const payloadBytes = 15_000_000; // base64 → 20,000,000 chars + newlines
+    rss.reset();
+    const done = new Promise<void>((resolve) => {
+      let tail = '';
+      const off = socket.onOutput((payload) => {
+        // The marker arrives followed by a coloured prompt, so keep a generous window.
+        tail = (tail + Buffer.from(payload).toString('latin1')).slice(-4096);
+        if (tail.includes('__BENCH_2_DONE__')) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const before = socket.received;
+    const started = performance.now();
+    // $((1+1)) keeps the echoed command line from matching the end marker.
+    socket.type(`head -c ${payloadBytes} /dev/zero | base64; echo __BENCH_$((1+1))_DONE__\r`);
+    const timeout = sleep(180_000).then(() => 'timeout' as const);
+    const outcome = await Promise.race([done.then(() => 'done' as const), timeout]);
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = socket.received - before;
+    record({
+      name: 'terminal throughput (flow control on)',
+      value: outcome === 'done' ? bytes / seconds / 1e6 : null,
+      unit: 'MB/s',
+      method: `\`head -c ${payloadBytes} /dev/zero | base64\` in a lab terminal; bytes of binary frames received over the socket / wall time, acking every 32 KiB like the page's AckMeter (no rendering cost)`,
+      extra: { bytes, seconds: Math.round(seconds * 100) / 100 },
+      ...(outcome === 'done' ? {} : { error: 'marker not seen within 180 s' }),
+    });
+    record({ name: 'peak server RSS during throughput', value: rss.peakKb / 1024, unit: 'MiB', method: 'VmRSS of the lab server process from /proc/<pid>/status, sampled every 100 ms during the throughput run' });
+  } finally {
+    socket.close();
+    rss.dispose();
+    await server.dispose();
+  }
+}
+
+// ---- 4./6. headless lab runs -----------------------------------------------------------
+
+interface LabReport { ok: boolean; durationMs: number; steps: Array<{ id: string; ok: boolean; summary: string; durationMs: number; metrics?: Record<string, number> }> }
+
+async function labRun(target: string): Promise<{ report: LabReport | null; error?: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'upbit-bench-'));
+  const jsonPath = join(dir, 'report.json');
+  try {
+    const exitCode = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, [LAB_CLI, 'run', target, '--json', jsonPath], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.once('exit', (code) => resolve(code ?? 1));
+    });
+    if (!existsSync(jsonPath)) return { report: null, error: `lab run ${target} wrote no report (exit ${exitCode})` };
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as LabReport;
+    return report.ok ? { report } : { report, error: `lab run ${target} failed: ${report.steps.find((s) => !s.ok)?.id ?? '?'} ${report.steps.find((s) => !s.ok)?.summary ?? ''}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function failoverFigures(): Promise<void> {
+  console.log('장애 조치 (npm run lab -- run failover --json)...');
+  const { report, error } = await labRun('failover');
+  const metric = (step: string, key: string): number | null => report?.steps.find((s) => s.id === step)?.metrics?.[key] ?? null;
+  const method = 'npm run lab -- run failover --json: metrics reported by the checks';
+  record({ name: 'failover: stop kafka-2 → new leaders', value: metric('failover/stop-one', 'leadersMovedMs'), unit: 'ms', method: `${method} (failover/stop-one leadersMovedMs)`, ...(error ? { error } : {}) });
+  record({ name: 'failover: restart → ISR 3', value: metric('failover/restart', 'isrRestoredMs'), unit: 'ms', method: `${method} (failover/restart isrRestoredMs)`, ...(error ? { error } : {}) });
+  const ledger = report?.steps.find((s) => s.id === 'failover/verify')?.metrics;
+  if (ledger) record({ name: 'failover: records lost', value: ledger['lost'] ?? null, unit: 'records', method: 'failover/verify ledger count (acked vs consumed)', extra: { acked: ledger['acked'] ?? null, consumed: ledger['consumed'] ?? null, duplicated: ledger['duplicated'] ?? null } });
+}
+
+async function fullRun(): Promise<void> {
+  console.log('전체 실습 헤드리스 실행 (docker compose down -v 후 npm run lab -- run all --json)...');
+  await compose('down', '-v');
+  const { report, error } = await labRun('all');
+  record({ name: 'full headless run of all labs', value: report?.durationMs ?? null, unit: 'ms', method: 'from a clean `docker compose down -v`: npm run lab -- run all --json, its durationMs (ends with teardown, cluster down)', extra: { steps: report?.steps.length ?? null }, ...(error ? { error } : {}) });
+}
+
+// ---- 5. JS bytes per page --------------------------------------------------------------
+
+// Vite's minifier quotes specifiers with ", ' or backticks.
+const STATIC_IMPORT = /(?:\bimport\s*|\bfrom\s*)["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g;
+const DYNAMIC_IMPORT = /\bimport\(\s*["'`](\.{1,2}\/[^"'`]+\.js)["'`]\s*\)/g;
+
+/** A chunk and everything it imports statically, as file paths. */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file) || !existsSync(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const match of text.matchAll(STATIC_IMPORT)) staticClosure(join(dirname(file), match[1]!), seen);
+  return seen;
+}
+
+function gzipBytes(text: string | Buffer): number {
+  return gzipSync(text, { level: 9 }).byteLength;
+}
+
+function jsFigures(): void {
+  console.log('페이지별 JS 바이트 (dist/, gzip -9)...');
+  const pages = ['index.html', '01-series/index.html', '02-kafka-kraft/index.html'].filter((p) => existsSync(join(DIST, p)));
+  const island = readdirSync(join(DIST, '_astro')).find((name) => name.startsWith('lab-client.') && name.endsWith('.js'));
+  for (const pagePath of pages) {
+    const html = readFileSync(join(DIST, pagePath), 'utf8');
+    const files = new Set<string>();
+    let inline = 0;
+    for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+      const attrs = match[1] ?? '';
+      const src = /\bsrc="([^"]+)"/.exec(attrs)?.[1];
+      if (src?.startsWith('/')) staticClosure(join(DIST, src), files);
+      else if (!src && !/type="(application\/(ld\+)?json)"/.test(attrs)) {
+        inline += gzipBytes(match[2] ?? '');
+        for (const imported of (match[2] ?? '').matchAll(/["'](\/_astro\/[^"']+\.js)["']/g)) staticClosure(join(DIST, imported[1]!), files);
+      }
+    }
+    const upfront = [...files].reduce((sum, file) => sum + gzipBytes(readFileSync(file)), inline);
+    // The terminal island arrives with import() on first use; count it and its own imports.
+    const lazy = new Set<string>();
+    const loadsIsland = [...files].some((file) => [...readFileSync(file, 'utf8').matchAll(DYNAMIC_IMPORT)].some((m) => m[1]!.includes('lab-client.')));
+    if (loadsIsland && island) for (const file of staticClosure(join(DIST, '_astro', island))) if (!files.has(file)) lazy.add(file);
+    const lazyBytes = [...lazy].reduce((sum, file) => sum + gzipBytes(readFileSync(file)), 0);
+    const name = `/${pagePath.replace(/index\.html$/, '')}`;
+    record({ name: `JS gzip ${name} before terminal`, value: upfront / 1024, unit: 'KiB', method: 'dist/: page <script src> and inline scripts plus their static import closure, each file gzip -9 (dynamic imports excluded)', extra: { files: files.size } });
+    if (loadsIsland) record({ name: `JS gzip ${name} after terminal loads`, value: (upfront + lazyBytes) / 1024, unit: 'KiB', method: 'before-terminal bytes + lab-client island chunk and its static imports not already loaded, gzip -9', extra: { islandKiB: Math.round(lazyBytes / 102.4) / 10 } });
+  }
+}
+
+// ---- main -------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/가 없습니다. npm run build를 먼저 실행하세요.');
+  const stages: Array<[string, () => Promise<void> | void]> = [
+    ['js', jsFigures],
+    ['cold-start', clusterColdStart],
+    ['terminal', terminalFigures],
+    ['failover', failoverFigures],
+    ['full-run', fullRun],
+  ];
+  const only = process.argv.slice(2);
+  for (const [name, stage] of stages) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    try {
+      await stage();
+    } catch (error) {
+      record({ name: `${name} (stage failed)`, value: null, unit: '', method: 'see error', error: (error as Error).message });
+    }
+  }
+  const body = { measuredAt: new Date(startedAt).toISOString(), benchDurationMs: Date.now() - startedAt, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, figures };
+  writeFileSync(RESULTS, `${JSON.stringify(body, null, 2)}\n`);
+  console.log('');
+  console.table(figures.map((f) => ({ figure: f.name, value: f.value === null ? 'n/a' : Math.round(f.value * 100) / 100, unit: f.unit })));
+  console.log(`${RESULTS}에 썼습니다 (${((Date.now() - startedAt) / 1000).toFixed(0)}초).`);
+}
+
+await main();
