@@ -1,0 +1,147 @@
+// PENDING (not run by npm test yet): passed each part here but never had one clean full run;
+// rename back to chapter.test.ts once it does (see the issue 8 note).
+// The whole chapter 2 in a real browser against a real lab server and Docker: every lab in
+// course order, step by step, through the page's own Run buttons, plus the three things only
+// a browser shows (a reload reattaching a running terminal, a wrong state reported as 실패
+// with a reason, and free typing into a shell). Brings the cluster up and tears it down
+// through the labs themselves. Needs Docker and the Kafka image; takes about 5 minutes.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { LAB_ORDER, loadLabs, type Lab } from '../../labs/schema.ts';
+import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from './harness.ts';
+import {
+  card,
+  checkStep,
+  hasHangul,
+  openDock,
+  panel,
+  runStep,
+  screenLines,
+  selectTab,
+  waitForLive,
+  waitForText,
+} from './page-driver.ts';
+
+const CHAPTER = '/02-kafka-kraft/';
+const labs: Lab[] = loadLabs();
+let server: LabServer | undefined;
+let session: BrowserSession | undefined;
+
+function page() {
+  if (!session) throw new Error('browser not started');
+  return session.page;
+}
+
+before(async () => {
+  server = await startLabServer();
+  session = await launchBrowser();
+  await page().goto(server.openUrl);
+  await page().goto(new URL(CHAPTER, server.baseUrl).href);
+  await waitForLive(page());
+}, { timeout: 180_000 });
+
+after(async () => {
+  await session?.dispose();
+  await server?.dispose();
+});
+
+function lab(id: string): Lab {
+  const found = labs.find((l) => l.id === id);
+  if (!found) throw new Error(`no lab ${id}`);
+  return found;
+}
+
+/** Runs one step through the page and checks its command reached the right terminal pane. */
+async function runAndVerify(labId: string, stepId: string): Promise<void> {
+  const step = lab(labId).steps.find((s) => s.id === stepId);
+  assert.ok(step, `${labId}/${stepId} exists`);
+  await openDock(page(), labId);
+  if (step.action.kind === 'command') await selectTab(page(), labId, step.action.terminal);
+  const outcome = await runStep(page(), labId, stepId);
+  assert.equal(outcome.status, 'passed', `${labId}/${stepId}: ${outcome.summary} (seen ${outcome.seen.join(' → ')})`);
+  await assert.doesNotReject(card(page(), labId, stepId).locator('[data-step-status-label]', { hasText: '통과' }).waitFor({ timeout: 5_000 }));
+  if (step.action.kind === 'command') {
+    await selectTab(page(), labId, step.action.terminal);
+    const count = await waitForText(page(), labId, step.action.command);
+    assert.ok(count > 0, `${labId}/${stepId}: command not found in terminal ${step.action.terminal}: ${step.action.command}`);
+  }
+}
+
+test('before the cluster exists, checking topics/describe fails with a Korean reason', { timeout: 120_000 }, async () => {
+  const outcome = await checkStep(page(), 'topics', 'describe', 90_000);
+  assert.equal(outcome.status, 'failed');
+  assert.ok(outcome.summary.length > 0 && hasHangul(outcome.summary), `reason: ${JSON.stringify(outcome.summary)}`);
+  await assert.doesNotReject(card(page(), 'topics', 'describe').locator('[data-step-status-label]', { hasText: '실패' }).waitFor({ timeout: 5_000 }));
+  await card(page(), 'topics', 'describe').screenshot({ path: screenshotPath('check-before-run-failed') });
+});
+
+for (const labId of LAB_ORDER) {
+  test(`lab ${labId}: every step passes from the page`, { timeout: 20 * 60_000 }, async () => {
+    if (labId === 'teardown') {
+      // A wrong state first: the cluster is still up, so "nothing left" must fail, with a reason.
+      const wrong = await checkStep(page(), 'teardown', 'down', 120_000);
+      assert.equal(wrong.status, 'failed');
+      assert.ok(hasHangul(wrong.summary), `reason: ${JSON.stringify(wrong.summary)}`);
+      await card(page(), 'teardown', 'down').screenshot({ path: screenshotPath('teardown-check-while-up-failed') });
+    }
+    for (const step of lab(labId).steps) {
+      await runAndVerify(labId, step.id);
+      if (labId === 'failover' && step.id === 'start-ledger') await reloadWhileLedgerRuns();
+    }
+    await page().screenshot({ path: screenshotPath(`lab-${labId}-passed`), fullPage: false });
+  });
+
+  if (labId === 'cluster-up') {
+    test('free typing: a line typed into the terminal runs in its shell', { timeout: 60_000 }, async () => {
+      await openDock(page(), 'cluster-up');
+      await selectTab(page(), 'cluster-up', 'main');
+      const token = `e2e-${Math.floor(Math.random() * 1e9)}`;
+      await panel(page(), 'cluster-up', 'main').locator('.xterm').click();
+      await page().keyboard.type(`echo ${token}`);
+      await page().keyboard.press('Enter');
+      const deadline = Date.now() + 15_000;
+      let lines: string[] = [];
+      while (Date.now() < deadline) {
+        lines = await screenLines(page(), 'cluster-up', 'main');
+        if (lines.some((line) => line.trim() === token)) break;
+        await sleep(200);
+      }
+      assert.ok(lines.some((line) => line.trim() === token), `echo output missing; screen:\n${lines.join('\n')}`);
+      await page().screenshot({ path: screenshotPath('free-typing') });
+    });
+  }
+}
+
+/** Reload mid-stream: the ledger terminal must come back with its past output and keep going. */
+async function reloadWhileLedgerRuns(): Promise<void> {
+  const ackedNow = async (): Promise<number> => {
+    const numbers = (await screenLines(page(), 'failover', 'ledger')).flatMap((line) => [...line.matchAll(/acked=(\d+)/g)].map((m) => Number(m[1])));
+    return numbers.length ? Math.max(...numbers) : -1;
+  };
+  await selectTab(page(), 'failover', 'ledger');
+  let before = -1;
+  for (let tries = 0; tries < 40 && before < 0; tries++) {
+    await sleep(250);
+    before = await ackedNow();
+  }
+  assert.ok(before >= 0, 'ledger shows an acked= line before the reload');
+
+  await page().reload();
+  await waitForLive(page());
+  // The island (and with it the server's hello and step states) loads on first use, so the
+  // badges are checked after opening the dock, as a learner would see them.
+  await openDock(page(), 'failover');
+  await assert.doesNotReject(card(page(), 'failover', 'start-ledger').locator('[data-step-status-label]', { hasText: '통과' }).waitFor({ timeout: 15_000 }), 'step state survives the reload');
+  await selectTab(page(), 'failover', 'ledger');
+  // The banner was printed once, before the reload: seeing it again means the screen was replayed.
+  const replayed = await waitForText(page(), 'failover', '장부 프로듀서 시작', 20_000);
+  assert.ok(replayed > 0, 'earlier ledger output is replayed after the reload');
+  let later = -1;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && later <= before) {
+    await sleep(500);
+    later = await ackedNow();
+  }
+  assert.ok(later > before, `ledger keeps updating after the reload (acked ${before} → ${later})`);
+  await page().screenshot({ path: screenshotPath('failover-after-reload') });
+}
