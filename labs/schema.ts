@@ -56,6 +56,8 @@ export const Lab = z.object({
   id,
   title: z.string().min(1).max(120),
   summary: z.string().min(1),
+  /** Labs whose end state this one starts from; catch-up brings those first. */
+  requires: z.array(id).default([]),
   terminals: z.array(id).min(1).max(8),
   steps: z.array(LabStep).min(1),
 }).strict().superRefine((lab, ctx) => {
@@ -109,6 +111,11 @@ export function loadLabs(dir: string = LABS_DIR): Lab[] {
       if (`${lab.id}.yaml` !== name) throw new LabFileError(name, `lab id '${lab.id}'와 파일 이름이 같아야 합니다`);
       return lab;
     });
+  for (const lab of labs) {
+    for (const required of lab.requires) {
+      if (!labs.some((other) => other.id === required)) throw new LabFileError(`${lab.id}.yaml`, `requires에 없는 lab '${required}'가 있습니다`);
+    }
+  }
   const order: readonly string[] = LAB_ORDER;
   return labs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 }

@@ -3,7 +3,7 @@
 // (typing the lab file's command as a learner would), then polls the step's check until it
 // passes or the timeout runs out, and reports every state change. One step at a time per lab.
 import type Docker from 'dockerode';
-import { LAB_ORDER, findStep, type Lab, type LabStep } from '../labs/schema.ts';
+import { findStep, type Lab, type LabStep } from '../labs/schema.ts';
 import { CHECKS } from './checks/index.ts';
 import type { CheckContext } from './checks/types.ts';
 import { LabError } from './errors.ts';
@@ -21,17 +21,6 @@ export interface EngineOptions {
 }
 
 type Mode = 'run' | 'check';
-
-/** Labs whose end state another lab starts from (catch-up brings these first). */
-const REQUIRES: Record<string, string[]> = {
-  'cluster-up': [],
-  topics: ['cluster-up'],
-  console: ['topics'],
-  clients: ['topics'],
-  failover: ['cluster-up'],
-  troubleshoot: ['cluster-up'],
-  teardown: [],
-};
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -129,11 +118,11 @@ export class LabEngine {
       const plan: Array<{ lab: Lab; step: LabStep }> = [];
       const seen = new Set<string>();
       const addLab = (id: string) => {
-        for (const required of REQUIRES[id] ?? []) addLab(required);
-        if (seen.has(id) || id === lab.id) return;
+        if (seen.has(id)) return; // also ends a cycle in `requires`
         seen.add(id);
         const required = this.labs.find((l) => l.id === id);
-        if (required) plan.push(...required.steps.map((step) => ({ lab: required, step })));
+        for (const dependency of required?.requires ?? []) addLab(dependency);
+        if (required && id !== lab.id) plan.push(...required.steps.map((step) => ({ lab: required, step })));
       };
       addLab(lab.id);
       plan.push(...lab.steps.slice(0, index).map((step) => ({ lab, step })));
@@ -298,5 +287,3 @@ export function explainProbeError(error: unknown): string {
   }
   return `확인 중 오류가 났습니다: ${message}`;
 }
-
-export const COURSE_ORDER = LAB_ORDER;

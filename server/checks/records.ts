@@ -15,7 +15,8 @@ export async function readTopic(topic: string, signal: AbortSignal, onRecord: (v
   const ends = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
   const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
   if (remaining.size === 0) return 0;
-  const consumer = createKafka('upbit-lab-reader').consumer({ groupId: `upbit-lab-check-${randomUUID()}`, sessionTimeout: 10000 });
+  const groupId = `upbit-lab-check-${randomUUID()}`;
+  const consumer = createKafka('upbit-lab-reader').consumer({ groupId, sessionTimeout: 10000 });
   let count = 0;
   try {
     await consumer.connect();
@@ -39,7 +40,8 @@ export async function readTopic(topic: string, signal: AbortSignal, onRecord: (v
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    // The throwaway group holds no committed offsets; delete it so listings stay clean.
+    // The throwaway group would otherwise linger in the learner's kafka-consumer-groups --list.
+    await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
   return count;
 }
