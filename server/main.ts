@@ -68,7 +68,13 @@ async function main(): Promise<void> {
     token: randomBytes(32).toString('base64url'),
     siteDir: SITE_DIR,
     ...(host === '127.0.0.1' || host === '::1' || host === 'localhost' ? {} : { extraHostNames: [host] }),
-    status: () => ({ labs: runtime.labs.map((lab) => lab.id) }),
+    status: () => ({
+      labs: runtime.labs.map((lab) => lab.id),
+      // Finished steps only: enough for the page's badges before its terminal code loads.
+      progress: Object.fromEntries(runtime.engine.states()
+        .filter((state) => state.status === 'passed' || state.status === 'failed')
+        .map((state) => [`${state.lab}/${state.step}`, state.status])),
+    }),
     log: (line) => console.log(line),
     onSocket(socket) {
       connected++;

@@ -3,7 +3,8 @@
 // whether the lab server is behind this page, reveals the lab buttons if so, and loads the
 // terminal island (xterm and friends) with import() on the learner's first use of a lab.
 // Without a lab server nothing changes: the page stays a static page with copyable commands.
-import { fetchLabStatus, probeLabServer, type LabServerMode } from './probe.ts';
+import { fetchLabStatus, probeLabServer, type LabProgress, type LabServerMode } from './probe.ts';
+import { STATUS_LABEL } from './step-view.ts';
 import type { LabClient } from './lab-client.ts';
 
 const NOTICE: Partial<Record<LabServerMode, string>> = {
@@ -64,11 +65,33 @@ function goLive(): void {
   document.addEventListener('focusin', prefetch);
 }
 
+/**
+ * Shows finished steps as 통과/실패 right away, from /api/status, so a reload does not reset
+ * the badges to 대기 until the island loads (the island then fills in results and evidence).
+ */
+function showProgress(progress: LabProgress): void {
+  for (const card of document.querySelectorAll<HTMLElement>('[data-lab][data-step]')) {
+    const status = progress[`${card.dataset.lab}/${card.dataset.step}`];
+    if (!status || (card.dataset.status && card.dataset.status !== 'idle')) continue;
+    card.dataset.status = status;
+    const badge = card.querySelector<HTMLElement>('[data-step-badge]');
+    if (badge) badge.dataset.status = status;
+    const label = card.querySelector<HTMLElement>('[data-step-status-label]');
+    if (label) label.textContent = STATUS_LABEL[status];
+  }
+}
+
 async function boot(): Promise<void> {
   if (!document.querySelector('[data-lab]')) return;
-  const mode = await probeLabServer(fetchLabStatus);
+  let progress: LabProgress = {};
+  const mode = await probeLabServer(fetchLabStatus, (reported) => {
+    progress = reported;
+  });
   document.documentElement.dataset.labServer = mode;
-  if (mode === 'live') goLive();
+  if (mode === 'live') {
+    goLive();
+    showProgress(progress);
+  }
   else {
     const notice = NOTICE[mode];
     if (notice) showNotice(notice);

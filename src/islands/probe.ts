@@ -12,7 +12,22 @@ export type LabServerMode =
   /** No lab server (static hosting, `astro dev`, network error). */
   | 'static';
 
-export async function probeLabServer(fetchStatus: () => Promise<Response>): Promise<LabServerMode> {
+/** Finished step statuses by `lab/step`, as /api/status reports them (badges before the island loads). */
+export type LabProgress = Record<string, 'passed' | 'failed'>;
+
+export function readProgress(body: unknown): LabProgress {
+  const progress: LabProgress = {};
+  if (typeof body !== 'object' || body === null || !('progress' in body)) return progress;
+  const raw = body.progress;
+  if (typeof raw !== 'object' || raw === null) return progress;
+  for (const [key, value] of Object.entries(raw)) {
+    // Only well-formed step keys: never `__proto__` or anything else a body could smuggle in.
+    if (/^[a-z0-9-]+\/[a-z0-9-]+$/.test(key) && (value === 'passed' || value === 'failed')) progress[key] = value;
+  }
+  return progress;
+}
+
+export async function probeLabServer(fetchStatus: () => Promise<Response>, onProgress?: (progress: LabProgress) => void): Promise<LabServerMode> {
   let response: Response;
   try {
     response = await fetchStatus();
@@ -28,7 +43,9 @@ export async function probeLabServer(fetchStatus: () => Promise<Response>): Prom
     return 'static';
   }
   if (typeof body !== 'object' || body === null || !('protocol' in body)) return 'static';
-  return body.protocol === PROTOCOL_VERSION ? 'live' : 'version-mismatch';
+  if (body.protocol !== PROTOCOL_VERSION) return 'version-mismatch';
+  onProgress?.(readProgress(body));
+  return 'live';
 }
 
 export function fetchLabStatus(): Promise<Response> {

@@ -279,6 +279,8 @@ export class LabDock {
         event.preventDefault();
         run(true);
       } else if (event.key === 'Escape') {
+        // Escape here means "leave the search", not "close the dock" (the page's handler).
+        event.stopPropagation();
         input.value = '';
         this.#active?.clearSearch();
         if (this.#searchStatus) this.#searchStatus.textContent = '';

@@ -24,3 +24,12 @@ test('anything else is static mode', async () => {
   assert.equal(await probeLabServer(reply(500, '{"protocol":1}')), 'static');
   assert.equal(await probeLabServer(() => Promise.reject(new TypeError('fetch failed'))), 'static');
 });
+
+test('a live server also reports finished steps for the badges; junk entries are dropped', async () => {
+  let seen: Record<string, string> = {};
+  const mode = await probeLabServer(reply(200, '{"protocol":1,"progress":{"topics/create":"passed","topics/describe":"failed","x/y":"running","__proto__":"passed"}}'), (p) => {
+    seen = p;
+  });
+  assert.equal(mode, 'live');
+  assert.deepEqual({ ...seen }, { 'topics/create': 'passed', 'topics/describe': 'failed' });
+});
