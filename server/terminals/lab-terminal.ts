@@ -312,6 +312,15 @@ export class LabTerminal {
       this.#flushTimerOff();
       this.#sink = null;
       if (!this.#exited) {
+        if (this.#commandRunning) {
+          // Ctrl-C first, through the terminal, as a learner would: `docker compose run` and
+          // `docker exec -it` forward it into the container, whereas killing the CLI outright
+          // leaves the container (and its console client) running.
+          const exited = this.nextExit();
+          this.#pty.resume();
+          this.interrupt();
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+        }
         const pid = this.#pty.pid;
         await killTree(pid);
         try {

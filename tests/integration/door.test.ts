@@ -506,7 +506,7 @@ describe('the running door', () => {
       ws.send(JSON.stringify({ type: 'cluster.watch', on: true }));
       const text = await reply;
       assert.equal(text.isBinary, false);
-      assert.deepEqual(JSON.parse(JSON.parse(text.data.toString()).message), { type: 'cluster.watch', on: true });
+      assert.deepEqual(JSON.parse(JSON.parse(text.data.toString()).message), { type: 'cluster.watch', on: true, topic: 'upbit-ticker' }, 'validated, with the default topic filled in');
 
       const binaryReply = nextMessage(ws);
       ws.send(encodeTerminalFrame(3, Buffer.from('ls\r')));

@@ -103,3 +103,18 @@ test('dispose kills the shell and every job it started, background ones included
   });
   assert.deepEqual(alive, []);
 });
+
+test('dispose sends Ctrl-C first, so a running client can clean up (as docker compose run needs)', async () => {
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const marker = join(mkdtempSync(join(tmpdir(), 'ctrl-c-')), 'cleaned');
+  const pool = newPool();
+  const terminal = pool.open('t', 'cleanup');
+  await terminal.whenReady();
+  // Ignores HUP and TERM like a CLI busy forwarding signals; only Ctrl-C lets it clean up.
+  await terminal.type(`bash -c 'trap "touch ${marker}; exit 0" INT; trap "" HUP TERM; while :; do sleep 0.1; done'`);
+  await pause(500);
+  await pool.dispose();
+  assert.ok(existsSync(marker), 'the program saw Ctrl-C before being killed');
+});
