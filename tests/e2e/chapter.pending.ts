@@ -128,8 +128,8 @@ async function reloadWhileLedgerRuns(): Promise<void> {
 
   await page().reload();
   await waitForLive(page());
-  // The island (and with it the server's hello and step states) loads on first use, so the
-  // badges are checked after opening the dock, as a learner would see them.
+  // Finished steps come back from /api/status before any terminal code loads.
+  await assert.doesNotReject(card(page(), 'topics', 'create').locator('[data-step-status-label]', { hasText: '통과' }).waitFor({ timeout: 10_000 }), 'badges restored at load');
   await openDock(page(), 'failover');
   await assert.doesNotReject(card(page(), 'failover', 'start-ledger').locator('[data-step-status-label]', { hasText: '통과' }).waitFor({ timeout: 15_000 }), 'step state survives the reload');
   await selectTab(page(), 'failover', 'ledger');
