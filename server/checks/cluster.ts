@@ -166,6 +166,11 @@ export const nothingLeft = defineCheck({
       ...volumes.map((v) => `볼륨 ${v.Name}`),
     ];
     if (left.length === 0) return pass('프로젝트의 컨테이너, 네트워크, 볼륨이 하나도 남지 않았습니다.');
+    const oneOff = [...containers, ...named].filter((c) => c.Labels['com.docker.compose.oneoff'] === 'True').map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id);
+    if (oneOff.length > 0) {
+      // `docker compose run` containers whose client was killed keep running and hold the network.
+      return fail(`docker compose run으로 띄운 도구 컨테이너가 아직 돌고 있습니다: ${oneOff.join(', ')}. docker rm -f ${oneOff.join(' ')} 후 docker compose down -v를 다시 실행하세요.`, left);
+    }
     return fail(`아직 남아 있습니다: ${left.join(', ')}. compose 폴더에서 docker compose down -v를 실행하세요.`, left);
   },
 });

@@ -36,6 +36,10 @@ export async function docker(args: string[], input?: string, timeoutMs = 120_000
 }
 
 export async function teardownCluster(): Promise<void> {
+  // One-off `docker compose run` containers left by an interrupted run would hold the network.
+  const oneOff = await docker(['ps', '-aq', '--filter', 'label=com.docker.compose.project=upbit-pipeline', '--filter', 'label=com.docker.compose.oneoff=True']);
+  const ids = oneOff.stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await docker(['rm', '-f', ...ids]);
   await compose(['down', '-v', '--remove-orphans']);
 }
 
