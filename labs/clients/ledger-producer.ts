@@ -28,7 +28,16 @@ writeFileSync(ackedPath, `# run ${runId}\n`);
 const kafka = kafkaClient('ledger-producer', DEFAULT_BROKERS, 5000);
 const admin = kafka.admin();
 // Short retries so an outage shows up as errors within seconds instead of one long stall.
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000 } });
+const newProducer = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000 } });
+let producer = newProducer();
+/**
+ * After several failures in a row the idempotent producer's sequence numbers may no longer
+ * match the broker's (seen here: writes never resumed after both brokers came back), so we
+ * start a fresh producer, which gets a new producer id. A batch that was in fact stored and
+ * is sent again then shows up as "duplicated" in the verify step, never as lost.
+ */
+const RECREATE_AFTER_FAILURES = 5;
+let failuresInARow = 0;
 
 const status = {
   runId, topic: values.topic, acked: 0, failedAttempts: 0,
@@ -37,6 +46,8 @@ const status = {
 };
 let nextSeq = 1;
 let running = true;
+let partitionCount = 3;
+let batchIndex = 0;
 
 function saveStatus() {
   writeJson(statusPath, status);
@@ -48,6 +59,7 @@ async function ensureTopic() {
   if (!topics.includes(values.topic)) {
     await admin.createTopics({ topics: [{ topic: values.topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
   }
+  partitionCount = (await admin.fetchTopicMetadata({ topics: [values.topic] })).topics[0]?.partitions.length ?? 3;
   await admin.disconnect();
 }
 
@@ -57,13 +69,21 @@ async function loop() {
   let lastPrint = 0;
   while (running) {
     const seqs = Array.from({ length: batchSize }, (_, i) => nextSeq + i);
+    // One partition per send(), taking turns. kafkajs 2.2.4 loses records when one send()
+    // spans partitions on several brokers and a leader moves mid-send: its retry skips any
+    // broker that already answered, even if the moved partition now lives there. This very
+    // lab caught it (acked records missing, no offset gap); with one partition per request
+    // the retry always goes to the new leader.
+    const partition = batchIndex % partitionCount;
     try {
       await producer.send({
         topic: values.topic,
         acks: -1,
-        messages: seqs.map((seq) => ({ key: String(seq), value: JSON.stringify({ runId, seq, at: Date.now() }) })),
+        messages: seqs.map((seq) => ({ partition, key: String(seq), value: JSON.stringify({ runId, seq, at: Date.now() }) })),
       });
+      batchIndex++;
       appendFileSync(ackedPath, `${seqs.join('\n')}\n`);
+      failuresInARow = 0;
       nextSeq += batchSize;
       status.acked += batchSize;
       status.lastAckAt = Date.now();
@@ -72,6 +92,13 @@ async function loop() {
       status.lastError = describeKafkaError(error);
       status.lastErrorAt = Date.now();
       console.log(`  쓰기 실패 (${status.lastError}): 같은 번호 ${seqs[0]}~${seqs.at(-1)}를 다시 보냅니다`);
+      if (++failuresInARow >= RECREATE_AFTER_FAILURES) {
+        failuresInARow = 0;
+        console.log('  실패가 이어져 프로듀서를 새로 만듭니다 (새 producer id)');
+        await producer.disconnect().catch(() => undefined);
+        producer = newProducer();
+        await producer.connect().catch(() => undefined);
+      }
     }
     saveStatus();
     if (Date.now() - lastPrint >= 1000) {
