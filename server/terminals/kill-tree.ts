@@ -2,6 +2,7 @@
 // group, so signalling the shell's group is not enough: we walk descendants with `ps`
 // (present on Linux and macOS), then escalate SIGHUP → SIGTERM → SIGKILL.
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -41,7 +42,22 @@ function signal(pids: readonly number[], name: NodeJS.Signals): number[] {
   });
 }
 
-function alive(pid: number): boolean {
+const HAS_PROC = existsSync('/proc/self/stat');
+
+/**
+ * Whether a process still runs. A killed process whose parent has not reaped it yet (a
+ * zombie) answers `kill(pid, 0)` but runs nothing, so on Linux we read its state instead.
+ */
+export function isRunning(pid: number): boolean {
+  if (HAS_PROC) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  }
   try {
     process.kill(pid, 0);
     return true;
@@ -49,6 +65,8 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+const alive = isRunning;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

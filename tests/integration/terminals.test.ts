@@ -3,7 +3,7 @@
 // gap and no duplicate, and dispose that leaves no process behind.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { descendantsOf } from '../../server/terminals/kill-tree.ts';
+import { descendantsOf, isRunning } from '../../server/terminals/kill-tree.ts';
 import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
 import { TerminalPool } from '../../server/terminals/pool.ts';
 import { toPlainText } from '../../server/terminals/ring-buffer.ts';
@@ -93,14 +93,7 @@ test('dispose kills the shell and every job it started, background ones included
   assert.ok(pids.length >= 2, `children ${pids}`);
   await pool.dispose();
   await pause(200);
-  const alive = [...pids, terminal.pid].filter((pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  const alive = [...pids, terminal.pid].filter(isRunning);
   assert.deepEqual(alive, []);
 });
 
