@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
 import { WebSocket } from 'ws';
 import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/protocol.ts';
-import { REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
+import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = join(REPO_ROOT, 'compose');
@@ -287,6 +287,58 @@ async function terminalFigures(): Promise<void> {
   }
 }
 
+// ---- 2b. a real click in a real browser ------------------------------------------------
+
+/**
+ * The figure a learner feels: from the Run button's click event to the first change of the
+ * terminal's rendered rows, measured inside the page (no CDP round trip in the number).
+ */
+async function browserClickFigures(): Promise<void> {
+  console.log('브라우저: 실행 버튼 클릭→터미널 첫 출력 렌더링...');
+  const server = await startLabServer({ skipBuild: true });
+  const browser = await launchBrowser();
+  try {
+    const page = browser.page;
+    await page.goto(server.openUrl);
+    await page.goto(new URL('/02-kafka-kraft/', server.baseUrl).href);
+    await page.waitForSelector('html[data-lab-server="live"]', { timeout: 30_000 });
+    await page.locator('[data-lab-root][data-lab="cluster-up"] [data-lab-action="open"]').dispatchEvent('click');
+    await page.locator('[data-lab-dock][data-lab="cluster-up"] [data-terminal-panel="main"] .xterm-rows').waitFor({ state: 'attached', timeout: 30_000 });
+    await sleep(1000);
+    const samples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const elapsed = await page.evaluate(() => new Promise<number>((resolve, reject) => {
+        const rows = document.querySelector('[data-lab-dock][data-lab="cluster-up"] [data-terminal-panel="main"] .xterm-rows');
+        const button = document.querySelector<HTMLButtonElement>('[data-step-card][data-lab="cluster-up"][data-step="compose-ps"] [data-lab-action="run"]');
+        if (!rows || !button) return reject(new Error('terminal rows or Run button missing'));
+        let clickedAt = 0;
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          resolve(performance.now() - clickedAt);
+        });
+        observer.observe(rows, { childList: true, subtree: true, characterData: true });
+        clickedAt = performance.now();
+        button.click();
+        setTimeout(() => reject(new Error('no terminal output within 10 s')), 10_000);
+      }));
+      samples.push(elapsed);
+      // One step at a time per lab: wait for this run to settle before the next click.
+      await page.waitForFunction(() => {
+        const status = document.querySelector<HTMLElement>('[data-step-card][data-lab="cluster-up"][data-step="compose-ps"]')?.dataset['status'];
+        return status === 'passed' || status === 'failed';
+      }, undefined, { timeout: 60_000, polling: 100 });
+      await sleep(300);
+    }
+    samples.sort((a, b) => a - b);
+    const method = 'headless Chromium on /02-kafka-kraft/ through the tokened URL: in-page performance.now() from Run (cluster-up/compose-ps) click() to the first DOM mutation of that terminal\'s .xterm-rows (xterm DOM renderer); 20 samples, each after the step settles';
+    record({ name: 'browser Run click to first rendered output p50', value: percentile(samples, 50), unit: 'ms', method });
+    record({ name: 'browser Run click to first rendered output p95', value: percentile(samples, 95), unit: 'ms', method: 'same 20 browser samples as p50' });
+  } finally {
+    await browser.dispose();
+    await server.dispose();
+  }
+}
+
 // ---- 4./6. headless lab runs -----------------------------------------------------------
 
 interface LabReport { ok: boolean; durationMs: number; steps: Array<{ id: string; ok: boolean; summary: string; durationMs: number; metrics?: Record<string, number> }> }
@@ -382,6 +434,7 @@ async function main(): Promise<void> {
     ['js', jsFigures],
     ['cold-start', clusterColdStart],
     ['terminal', terminalFigures],
+    ['browser', browserClickFigures],
     ['failover', failoverFigures],
     ['full-run', fullRun],
   ];

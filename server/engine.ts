@@ -22,6 +22,9 @@ export interface EngineOptions {
 
 type Mode = 'run' | 'check';
 
+/** How long a bare 확인 keeps re-probing a failing check before reporting it. */
+const CHECK_ONLY_REPEAT_SEC = 8;
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, ms);
@@ -170,7 +173,11 @@ export class LabEngine {
     }
     if (signal.aborted) return this.#cancelled(base, startedAt);
     this.#emit({ ...base, status: 'checking' });
-    const result = await this.#poll(lab, step, signal, timeoutSec ?? step.check.timeoutSec);
+    // A bare 확인 press asks "is it right now?": poll briefly, not for the whole budget a run
+    // gives the cluster to converge, so a wrong state is reported in seconds.
+    const budgetSec = timeoutSec ?? step.check.timeoutSec;
+    const repeatSec = timeoutSec ?? (mode === 'check' ? Math.min(budgetSec, CHECK_ONLY_REPEAT_SEC) : budgetSec);
+    const result = await this.#poll(lab, step, signal, budgetSec, repeatSec);
     if (signal.aborted && !result.ok) return this.#cancelled(base, startedAt);
     const evidence = [...result.evidence, ...notes];
     return this.#emit({ ...base, status: result.ok ? 'passed' : 'failed', durationMs: Date.now() - startedAt, result: { ...result, evidence } });
@@ -243,7 +250,9 @@ export class LabEngine {
     return [`${terminalName}$ ${command} (실행 중)`];
   }
 
-  async #poll(lab: Lab, step: LabStep, signal: AbortSignal, timeoutSec: number): Promise<CheckResult> {
+  /** Probes until ok or settled; one probe may use the whole budget, repeats stop after repeatSec. */
+  async #poll(lab: Lab, step: LabStep, signal: AbortSignal, timeoutSec: number, repeatSec: number): Promise<CheckResult> {
+    const repeatUntil = Date.now() + repeatSec * 1000;
     const check = CHECKS.get(step.check.use)!;
     const params = check.params.safeParse(step.check.with);
     if (!params.success) return { ok: false, summary: `lab 정의 오류: ${step.check.use}의 매개변수가 올바르지 않습니다 (${params.error.issues[0]?.message}).`, evidence: [] };
@@ -269,7 +278,7 @@ export class LabEngine {
       } catch (error) {
         last = { ok: false, summary: explainProbeError(error), evidence: [] };
       }
-      if (last.ok || last.settled || deadline.aborted) return last;
+      if (last.ok || last.settled || deadline.aborted || Date.now() >= repeatUntil) return last;
       await sleep(this.#options.pollIntervalMs ?? 1000, deadline);
       if (deadline.aborted) return last;
     }

@@ -28,6 +28,15 @@ for (const labId of ['cluster-up', 'topics', 'console', 'clients', 'failover', '
   test(`lab ${labId}: every check fails before its step and passes after`, async (t) => {
     const lab = runtime.labs.find((l) => l.id === labId)!;
     const started = Date.now();
+    if (labId === 'teardown') {
+      await t.test('a bare 확인 reports a wrong state without waiting out the run budget', async () => {
+        const bare = await runtime.engine.check('teardown', 'down');
+        assert.equal(bare.status, 'failed');
+        assert.match(bare.result!.summary, HANGUL);
+        const budgetMs = lab.steps[0]!.check.timeoutSec * 1000;
+        assert.ok((bare.durationMs ?? budgetMs) < budgetMs, `bare check took ${bare.durationMs} ms of a ${budgetMs} ms budget`);
+      });
+    }
     for (const step of lab.steps) {
       await t.test(step.id, async () => {
         const before = await runtime.engine.check(lab.id, step.id, 2);

@@ -1,5 +1,3 @@
-// PENDING (not run by npm test yet): passed each part here but never had one clean full run;
-// rename back to chapter.test.ts once it does (see the issue 8 note).
 // The whole chapter 2 in a real browser against a real lab server and Docker: every lab in
 // course order, step by step, through the page's own Run buttons, plus the three things only
 // a browser shows (a reload reattaching a running terminal, a wrong state reported as 실패
@@ -8,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { LAB_ORDER, loadLabs, type Lab } from '../../labs/schema.ts';
+import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
 import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from './harness.ts';
 import {
   card,
@@ -33,6 +32,10 @@ function page() {
 }
 
 before(async () => {
+  // The course starts from nothing: whatever an earlier suite left running would make the
+  // first "must fail" check pass.
+  await requireDocker();
+  await teardownCluster();
   server = await startLabServer();
   session = await launchBrowser();
   await page().goto(server.openUrl);
