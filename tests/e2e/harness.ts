@@ -23,17 +23,41 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ] as const;
 
-/** CHROMIUM_PATH wins; then a browser playwright downloaded itself; then Debian's package. */
-export function chromiumPath(): string {
+/** Browsers a learner may already have, after the one playwright downloads itself. */
+const SYSTEM_BROWSERS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+] as const;
+
+/**
+ * CHROMIUM_PATH wins; then a browser playwright downloaded itself; then a system Chromium or
+ * Chrome. Returns undefined when there is none, so the caller can say how to get one.
+ */
+export function findChromium(): string | undefined {
   const fromEnv = process.env['CHROMIUM_PATH'];
-  if (fromEnv) return fromEnv;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
   try {
     const own = chromium.executablePath();
     if (own && existsSync(own)) return own;
   } catch {
     // playwright-core without a downloaded browser throws here; fall through to the system one.
   }
-  return '/usr/bin/chromium';
+  return SYSTEM_BROWSERS.find((path) => existsSync(path));
+}
+
+export const NO_BROWSER_HELP = [
+  '브라우저 E2E 테스트에 쓸 Chromium(또는 Chrome)을 찾지 못했습니다.',
+  '`npx playwright install chromium`으로 받거나, 이미 있는 브라우저 경로를 CHROMIUM_PATH=/경로/chrome 로 알려 주세요.',
+  'No Chromium or Chrome found for the browser tests: run `npx playwright install chromium` or set CHROMIUM_PATH.',
+].join('\n');
+
+export function chromiumPath(): string {
+  const found = findChromium();
+  if (!found) throw new Error(NO_BROWSER_HELP);
+  return found;
 }
 
 export async function freePort(): Promise<number> {
