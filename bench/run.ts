@@ -1,6 +1,6 @@
 // `npm run bench`: the course's performance figures, measured on this machine against the real
 // cluster and lab server, written to bench/results.json with the method behind each number.
-// Not part of `npm test`: it takes the cluster down and up and runs every lab (about 8 min).
+// Not part of `npm test`: it takes the cluster down and up and runs every lab (about 10 min).
 // It owns the cluster for its duration and leaves it DOWN (the last lab run tears it down).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
+import '../labs/clients/quiet-kafkajs.ts';
 import { WebSocket } from 'ws';
 import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/protocol.ts';
 import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
@@ -339,6 +340,59 @@ async function browserClickFigures(): Promise<void> {
   }
 }
 
+// ---- 2c. what the cluster observer costs -----------------------------------------------
+
+/** utime + stime of a process in seconds, from /proc/<pid>/stat (USER_HZ is 100 on Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A tab that only watches the cluster picture; counts the snapshots pushed to it. */
+async function watchingTab(server: LabServer): Promise<{ snapshots: () => number; close: () => void }> {
+  const origin = new URL(server.baseUrl).origin;
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, SUBPROTOCOL, { headers: { Origin: origin, Cookie: `upbit_lab=${server.token}` } });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  let count = 0;
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'cluster.snapshot') count++;
+  });
+  ws.send(JSON.stringify({ type: 'cluster.watch', on: true, topic: 'ledger' }));
+  return { snapshots: () => count, close: () => ws.close() };
+}
+
+async function observerFigures(): Promise<void> {
+  console.log('클러스터 관찰자: 서버 CPU (탭 0 · 1 · 5개, 각 30초, 클러스터 실행 중)...');
+  const server = await startLabServer({ skipBuild: true });
+  const tabs: Array<Awaited<ReturnType<typeof watchingTab>>> = [];
+  const windowMs = 30_000;
+  try {
+    for (const count of [0, 1, 5]) {
+      while (tabs.length < count) tabs.push(await watchingTab(server));
+      await sleep(5_000); // let the loop settle after tabs join
+      const snapshotsBefore = tabs.reduce((sum, tab) => sum + tab.snapshots(), 0);
+      const before = cpuSeconds(server.pid);
+      await sleep(windowMs);
+      const used = cpuSeconds(server.pid) - before;
+      const snapshots = tabs.reduce((sum, tab) => sum + tab.snapshots(), 0) - snapshotsBefore;
+      record({
+        name: `lab server CPU, ${count} watching tab${count === 1 ? '' : 's'}`,
+        value: (used / (windowMs / 1000)) * 100,
+        unit: '% of one core',
+        method: `utime+stime of the lab server process from /proc/<pid>/stat over ${windowMs / 1000} s with ${count} WebSocket tab(s) sent cluster.watch (topic ledger), cluster up and idle, no terminals open`,
+        extra: { snapshotsPushed: snapshots },
+      });
+    }
+  } finally {
+    for (const tab of tabs) tab.close();
+    await server.dispose();
+  }
+}
+
 // ---- 4./6. headless lab runs -----------------------------------------------------------
 
 interface LabReport { ok: boolean; durationMs: number; steps: Array<{ id: string; ok: boolean; summary: string; durationMs: number; metrics?: Record<string, number> }> }
@@ -435,6 +489,7 @@ async function main(): Promise<void> {
     ['cold-start', clusterColdStart],
     ['terminal', terminalFigures],
     ['browser', browserClickFigures],
+    ['observer', observerFigures],
     ['failover', failoverFigures],
     ['full-run', fullRun],
   ];

@@ -36,6 +36,19 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * The promise's value, or null after ms or on abort. Clears its own timer either way: a
+ * leftover 300 s timer kept `npm run lab` alive for minutes after the last step.
+ */
+async function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): Promise<T | null> {
+  const settled = new AbortController();
+  try {
+    return await Promise.race([promise, sleep(ms, AbortSignal.any([signal, settled.signal])).then(() => null)]);
+  } finally {
+    settled.abort();
+  }
+}
+
 export class LabEngine {
   readonly labs: Lab[];
   readonly #options: EngineOptions;
@@ -96,6 +109,8 @@ export class LabEngine {
       return await work(controller.signal);
     } finally {
       this.#busy.delete(labId);
+      // The operation owns every wait it started; ending it ends them.
+      controller.abort();
     }
   }
 
@@ -212,7 +227,7 @@ export class LabEngine {
       for (let attempt = 0; attempt < 3 && terminal.busy; attempt++) {
         const exited = terminal.nextExit();
         terminal.interrupt();
-        const code = await Promise.race([exited, sleep(5000, signal).then(() => null)]);
+        const code = await within(exited, 5000, signal);
         if (code !== null) notes.push(`${name}: Ctrl-C로 종료 (exit ${code})`);
       }
     }));
@@ -230,7 +245,7 @@ export class LabEngine {
     const exited = terminal.nextExit();
     await terminal.type(command);
     if (until === 'exit') {
-      const code = await Promise.race([exited, sleep(timeoutSec * 1000, signal).then(() => null)]);
+      const code = await within(exited, timeoutSec * 1000, signal);
       if (code === null) {
         terminal.interrupt();
         if (signal.aborted) return [];

@@ -12,6 +12,7 @@ import { ClusterObserver } from './observer.ts';
 import { REPO_ROOT, SITE_DIR, STATE_DIR } from './paths.ts';
 import { createLabRuntime } from './runtime.ts';
 import { startSession } from './session.ts';
+import { withJosa } from './korean.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** How long shells survive with no page attached (a reload reattaches well within this). */
@@ -38,7 +39,7 @@ function readPort(): number {
   const raw = process.env['LAB_PORT'] ?? '4800';
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new LabError('bad-port', `LAB_PORT=${raw}는 포트 번호가 아닙니다.`, { hint: 'LAB_PORT=4801 npm start처럼 1~65535 사이 숫자를 주세요.' });
+    throw new LabError('bad-port', `${withJosa(`LAB_PORT=${raw}`, '은/는')} 포트 번호가 아닙니다.`, { hint: 'LAB_PORT=4801 npm start처럼 1~65535 사이 숫자를 주세요.' });
   }
   return port;
 }
@@ -46,7 +47,7 @@ function readPort(): number {
 function readHost(): string {
   const host = process.env['LAB_HOST'] ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && process.env['LAB_ALLOW_REMOTE'] !== '1') {
-    throw new LabError('remote-refused', `실습 서버는 명령을 실행하므로 이 컴퓨터(127.0.0.1)에서만 엽니다. LAB_HOST=${host}는 거부했습니다.`, {
+    throw new LabError('remote-refused', `실습 서버는 명령을 실행하므로 이 컴퓨터(127.0.0.1)에서만 엽니다. ${withJosa(`LAB_HOST=${host}`, '은/는')} 거부했습니다.`, {
       hint: '정말 다른 기기에서 접속해야 한다면 그 위험을 이해한 뒤 LAB_ALLOW_REMOTE=1을 함께 주세요.',
     });
   }

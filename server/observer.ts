@@ -8,6 +8,7 @@ import type { ClusterSnapshot } from './protocol.ts';
 import { diffSnapshots } from './observer/diff.ts';
 import { ListenerGate, systemClock, type GateClock } from './observer/gate.ts';
 import { LiveClusterProbe, type ClusterProbe, type ContainerReading, type MemoryReading, type MetadataReading } from './observer/probe.ts';
+import { withJosa } from './korean.ts';
 
 export type WatchedTopic = 'upbit-ticker' | 'ledger';
 
@@ -42,7 +43,7 @@ export function backoffDelayMs(failuresInRow: number): number {
 }
 
 export const unreachableNote = (retryMs: number) => `클러스터에 연결할 수 없습니다 — ${Math.round(retryMs / 1000)}초 후 다시 시도`;
-export const missingTopicNote = (topic: string) => `토픽 ${topic}가 아직 없습니다. 토픽 실습에서 만들면 여기에 파티션이 나타납니다.`;
+export const missingTopicNote = (topic: string) => `토픽 ${withJosa(topic, '이/가')} 아직 없습니다. 토픽 실습에서 만들면 여기에 파티션이 나타납니다.`;
 
 interface TopicState {
   gates: Set<ListenerGate>;

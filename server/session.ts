@@ -9,6 +9,7 @@ import type { ClusterObserver } from './observer.ts';
 import { PROTOCOL_VERSION, encodeTerminalFrame, type ClientMessage } from './protocol.ts';
 import type { LabTerminal, TerminalSink } from './terminals/lab-terminal.ts';
 import type { TerminalPool } from './terminals/pool.ts';
+import { josaFor } from './korean.ts';
 
 const MAX_SLOTS = 16;
 /** Replay is sent in slices so one frame stays well under the 1 MiB frame cap. */
@@ -57,7 +58,7 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
       detached: () => {
         slots.get(assigned)?.stopExitWatch();
         slots.delete(assigned);
-        sendError('terminal-taken', `터미널 '${name}'을(를) 다른 탭에서 열었습니다. 이 탭에서 다시 열면 되찾아 옵니다.`);
+        sendError('terminal-taken', `터미널 '${name}'${josaFor(name, '을/를')} 다른 탭에서 열었습니다. 이 탭에서 다시 열면 되찾아 옵니다.`);
       },
     };
     slots.get(assigned)?.stopExitWatch();

@@ -91,7 +91,7 @@ async function loop() {
       status.failedAttempts++;
       status.lastError = describeKafkaError(error);
       status.lastErrorAt = Date.now();
-      console.log(`  쓰기 실패 (${status.lastError}): 같은 번호 ${seqs[0]}~${seqs.at(-1)}를 다시 보냅니다`);
+      console.log(`  쓰기 실패 (${status.lastError}): 같은 번호(${seqs[0]}~${seqs.at(-1)})를 다시 보냅니다`);
       if (++failuresInARow >= RECREATE_AFTER_FAILURES) {
         failuresInARow = 0;
         console.log('  실패가 이어져 프로듀서를 새로 만듭니다 (새 producer id)');

@@ -36,7 +36,7 @@ consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
 try {
   await consumer.connect();
   await consumer.subscribe({ topic: values.topic, fromBeginning: true });
-  console.log(`${values.topic}을(를) 그룹 ${values.group}으로 읽습니다. 끝내려면 Ctrl-C.`);
+  console.log(`읽기 시작: 토픽 ${values.topic}, 그룹 ${values.group}. 끝내려면 Ctrl-C.`);
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       received++;

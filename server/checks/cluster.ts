@@ -4,6 +4,7 @@ import {
   BROKER_CONTAINERS, PROJECT, containerLogs, containerState, describeQuorum, parseQuorumStatus, withAdmin,
 } from '../cluster-access.ts';
 import { defineCheck, fail, pass, type CheckContext } from './types.ts';
+import { withJosa } from '../korean.ts';
 
 const noParams = z.object({}).strict();
 
@@ -19,8 +20,8 @@ async function diagnoseStart(context: CheckContext, stopped: string[]): Promise<
   const printed = context.output('main');
   const port = /(?:0\.0\.0\.0|127\.0\.0\.1):(\d+).*(?:address already in use|port is already allocated)|Bind for [\d.]+:(\d+) failed: port is already allocated/i.exec(printed);
   if (port) {
-    const number = port[1] ?? port[2];
-    return `호스트 포트 ${number}을(를) 다른 프로그램이 이미 쓰고 있어 브로커가 시작되지 못했습니다. npm run doctor로 그 프로그램을 확인해 끄고 docker compose up -d를 다시 실행하세요.`;
+    const number = port[1] ?? port[2] ?? '';
+    return `호스트 포트 ${withJosa(number, '을/를')} 다른 프로그램이 이미 쓰고 있어 브로커가 시작되지 못했습니다. npm run doctor로 그 프로그램을 확인해 끄고 docker compose up -d를 다시 실행하세요.`;
   }
   if (/Cannot connect to the Docker daemon|docker daemon running|error during connect/i.test(printed)) {
     return 'Docker 엔진이 꺼져 있습니다. Docker Desktop(또는 dockerd)을 켠 뒤 다시 실행하세요.';
@@ -70,7 +71,7 @@ export const composePsOutput = defineCheck({
     const notUp = rows.filter((r) => !r.line || !/\bUp\b|running/i.test(r.line));
     if (notUp.length === 0) return pass('docker compose ps에 세 서비스가 모두 Up으로 보입니다.', evidence);
     if (rows.every((r) => !r.line)) return fail('터미널에 docker compose ps 출력이 보이지 않습니다. 실행 버튼을 누르거나 직접 입력하세요.', evidence);
-    return fail(`${notUp.map((r) => r.name).join(', ')}이(가) Up 상태로 보이지 않습니다. 이전 단계(docker compose up -d)를 확인하세요.`, evidence);
+    return fail(`${withJosa(notUp.map((r) => r.name).join(', '), '이/가')} Up 상태로 보이지 않습니다. 이전 단계(docker compose up -d)를 확인하세요.`, evidence);
   },
 });
 
@@ -130,7 +131,7 @@ export const quorumHealthy = defineCheck({
     if (quorum.leaderId === null || quorum.voters.length < 3) return fail('쿼럼에 리더가 없거나 투표자가 3명이 아닙니다. 몇 초 뒤 다시 확인하세요.', evidence);
     const shown = parseQuorumStatus(context.output(params.terminal));
     if (!shown) return fail('클러스터는 정상이지만 터미널에 describe --status 출력이 보이지 않습니다. 명령을 실행해 LeaderId와 CurrentVoters를 직접 읽어 보세요.', evidence);
-    return pass(`브로커 3대가 등록됐고, 투표자 3명 중 노드 ${quorum.leaderId}이(가) 쿼럼 리더입니다.`, evidence);
+    return pass(`브로커 3대가 등록됐고, 투표자 3명 중 노드 ${withJosa(quorum.leaderId, '이/가')} 쿼럼 리더입니다.`, evidence);
   },
 });
 
@@ -141,7 +142,7 @@ export const clusterReady = defineCheck({
     const states = await containersSummary(context);
     const down = states.filter((s) => !s.running);
     const evidence = states.map((s) => `${s.name}: ${s.status}`);
-    if (down.length > 0) return fail(`${down.map((s) => s.name).join(', ')}이(가) 실행 중이 아닙니다. docker compose logs로 이유를 확인하세요.`, evidence);
+    if (down.length > 0) return fail(`${withJosa(down.map((s) => s.name).join(', '), '이/가')} 실행 중이 아닙니다. docker compose logs로 이유를 확인하세요.`, evidence);
     const { brokers, quorum } = await clusterHealth(context);
     if (brokers instanceof Error) return fail(`브로커에 아직 접속되지 않습니다 (${brokers.message}). 기동 중일 수 있으니 잠시 기다리세요.`, evidence);
     evidence.push(`등록된 브로커: ${brokers.brokers.map((b) => b.nodeId).sort().join(', ')}`);

@@ -7,6 +7,7 @@ import { describeQuorum, withAdmin } from '../cluster-access.ts';
 import { readTopic } from './records.ts';
 import { topicPartitions, describePartition } from './topics.ts';
 import { defineCheck, fail, firstSeen, pass, seconds, type CheckContext } from './types.ts';
+import { withJosa } from '../korean.ts';
 
 const LedgerStatus = z.object({
   runId: z.string(),
@@ -60,7 +61,7 @@ export const brokerFailedOver = defineCheck({
     const led = partitions.filter((p) => p.leader === params.broker);
     const inIsr = partitions.filter((p) => p.isr.includes(params.broker));
     if (stillThere || led.length > 0 || inIsr.length > 0) {
-      return fail(`브로커 ${params.broker}이(가) 아직 클러스터에 남아 있습니다(리더 ${led.length}개, ISR ${inIsr.length}곳). docker stop kafka-${params.broker}를 실행했는지, 몇 초 더 기다려 보세요.`, evidence);
+      return fail(`브로커 ${withJosa(params.broker, '이/가')} 아직 클러스터에 남아 있습니다(리더 ${led.length}개, ISR ${inIsr.length}곳). docker stop ${withJosa(`kafka-${params.broker}`, '을/를')} 실행했는지, 몇 초 더 기다려 보세요.`, evidence);
     }
     const movedAfter = firstSeen(context, 'moved');
     const status = readStatus(context);
@@ -68,7 +69,7 @@ export const brokerFailedOver = defineCheck({
     const { gained, watchedMs } = ackProgress(context, status);
     evidence.push(statusLine(status));
     if (watchedMs < 2000 || gained <= 0) return fail(`리더 이동은 끝났고(${seconds(movedAfter)}), 쓰기가 계속 성공하는지 지켜보는 중입니다.`, evidence);
-    return pass(`kafka-${params.broker}이(가) 빠지고 ${seconds(movedAfter)} 안에 모든 리더가 다른 브로커로 옮겨 갔습니다. ISR은 2로 줄었지만 min.insync.replicas=2를 채우므로 acks=all 쓰기가 계속 성공합니다 (+${gained}건).`,
+    return pass(`${withJosa(`kafka-${params.broker}`, '이/가')} 빠지고 ${seconds(movedAfter)} 안에 모든 리더가 다른 브로커로 옮겨 갔습니다. ISR은 2로 줄었지만 min.insync.replicas=2를 채우므로 acks=all 쓰기가 계속 성공합니다 (+${gained}건).`,
       evidence, { leadersMovedMs: movedAfter });
   },
 });
@@ -87,7 +88,7 @@ export const writesBlocked = defineCheck({
     evidence.push(quorum?.leaderId ? `쿼럼 리더 ${quorum.leaderId}` : '쿼럼: 응답 없음 (과반 상실)');
     if (quorum?.leaderId) return fail('쓰기는 막혔지만 컨트롤러 쿼럼이 아직 리더를 유지합니다. 두 브로커가 모두 멈췄는지 확인하세요.', evidence);
     const enough = status.lastError === 'NOT_ENOUGH_REPLICAS' || status.lastError === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
-    return pass(`${enough ? 'NOT_ENOUGH_REPLICAS' : status.lastError}로 쓰기가 거절됩니다: 남은 복제본 1개로는 min.insync.replicas=2를 채울 수 없어서입니다. 컨트롤러도 3대 중 1대만 남아 과반을 잃었습니다. 확인받지 못한 레코드는 장부에 적히지 않으므로 손실로 세지 않습니다.`, evidence);
+    return pass(`${withJosa(enough ? 'NOT_ENOUGH_REPLICAS' : String(status.lastError), '으로/로')} 쓰기가 거절됩니다: 남은 복제본 1개로는 min.insync.replicas=2를 채울 수 없어서입니다. 컨트롤러도 3대 중 1대만 남아 과반을 잃었습니다. 확인받지 못한 레코드는 장부에 적히지 않으므로 손실로 세지 않습니다.`, evidence);
   },
 });
 

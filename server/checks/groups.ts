@@ -4,6 +4,7 @@ import { AssignerProtocol, type Admin } from 'kafkajs';
 import { z } from 'zod';
 import { withAdmin } from '../cluster-access.ts';
 import { defineCheck, fail, pass } from './types.ts';
+import { withJosa } from '../korean.ts';
 
 interface GroupView {
   state: string;
@@ -87,7 +88,7 @@ export const groupCaughtUp = defineCheck({
       if (total === 0) return fail(`토픽 ${params.topic}에 읽을 메시지가 없습니다. 먼저 프로듀서 단계를 실행하세요.`, evidence, metrics);
       const behind = lags.filter((l) => l.lag > 0);
       if (behind.length > 0) return fail(`아직 다 읽지 못했습니다: 파티션 ${behind.map((l) => `${l.partition}(lag ${l.lag})`).join(', ')}. 컨슈머가 오프셋을 커밋할 때까지 몇 초 기다리세요.`, evidence, metrics);
-      return pass(`그룹 ${params.group}이(가) ${total}건을 모두 읽고 커밋했습니다(lag 0). 보낸 만큼 정확히 읽었습니다.`, evidence, metrics);
+      return pass(`그룹 ${withJosa(params.group, '이/가')} ${total}건을 모두 읽고 커밋했습니다(lag 0). 보낸 만큼 정확히 읽었습니다.`, evidence, metrics);
     });
   },
 });
@@ -124,6 +125,6 @@ export const groupRebalanced = defineCheck({
       return fail('파티션이 컨슈머들에게 나뉘지 않았습니다. 잠시 뒤 다시 확인하세요.', evidence);
     }
     const split = view.members.map((m) => m.partitions.length).sort().reverse().join('+');
-    return pass(`리밸런싱이 끝났습니다: 파티션 ${owned.length}개가 ${split}로 나뉘었습니다. 같은 그룹의 컨슈머는 파티션을 겹치지 않게 나눠 가집니다.`, evidence);
+    return pass(`리밸런싱이 끝났습니다: 파티션 ${owned.length}개가 ${withJosa(split, '으로/로')} 나뉘었습니다. 같은 그룹의 컨슈머는 파티션을 겹치지 않게 나눠 가집니다.`, evidence);
   },
 });

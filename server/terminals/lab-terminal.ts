@@ -319,7 +319,9 @@ export class LabTerminal {
           const exited = this.nextExit();
           this.#pty.resume();
           this.interrupt();
-          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+          let grace: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((resolve) => (grace = setTimeout(resolve, 3000)))]);
+          clearTimeout(grace);
         }
         const pid = this.#pty.pid;
         await killTree(pid);

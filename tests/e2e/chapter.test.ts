@@ -54,7 +54,20 @@ function lab(id: string): Lab {
   return found;
 }
 
-/** Runs one step through the page and checks its command reached the right terminal pane. */
+/**
+ * Text the real tools print for a step, looked up in the xterm pane: the learner must see the
+ * output, not only the typed command. Strings come from Kafka's and Compose's own output.
+ */
+const EXPECTED_OUTPUT: Record<string, string> = {
+  'cluster-up/server-started': 'Kafka Server started',
+  'cluster-up/quorum': 'LeaderId',
+  'topics/create': 'Created topic upbit-ticker',
+  'topics/describe': 'PartitionCount: 3',
+  'clients/lag': 'CURRENT-OFFSET',
+  'teardown/down': 'Removed',
+};
+
+/** Runs one step through the page and checks its command and output reached the right terminal pane. */
 async function runAndVerify(labId: string, stepId: string): Promise<void> {
   const step = lab(labId).steps.find((s) => s.id === stepId);
   assert.ok(step, `${labId}/${stepId} exists`);
@@ -67,6 +80,11 @@ async function runAndVerify(labId: string, stepId: string): Promise<void> {
     await selectTab(page(), labId, step.action.terminal);
     const count = await waitForText(page(), labId, step.action.command);
     assert.ok(count > 0, `${labId}/${stepId}: command not found in terminal ${step.action.terminal}: ${step.action.command}`);
+    const expected = EXPECTED_OUTPUT[`${labId}/${stepId}`];
+    if (expected) {
+      const seen = await waitForText(page(), labId, expected);
+      assert.ok(seen > 0, `${labId}/${stepId}: output '${expected}' not shown in terminal ${step.action.terminal}`);
+    }
   }
 }
 
