@@ -307,7 +307,7 @@ export function explainProbeError(error: unknown): string {
     return 'Docker 엔진에 연결할 수 없습니다. Docker Desktop(또는 dockerd)을 켠 뒤 다시 확인하세요.';
   }
   if (/ECONNREFUSED|Connection error|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|broker.*not.*available/i.test(message)) {
-    return `브로커에 접속할 수 없습니다 (${message}). 클러스터가 떠 있는지 docker compose ps로 확인하세요.`;
+    return `브로커에 접속할 수 없습니다 (${message}). 클러스터를 아직 올리지 않았다면 첫 실습(docker compose up -d)부터 하거나 '여기까지 따라잡기'를 누르세요. 올려 두었다면 docker compose ps로 멈춘 브로커가 없는지 보세요.`;
   }
   return `확인 중 오류가 났습니다: ${message}`;
 }

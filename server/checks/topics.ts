@@ -50,10 +50,12 @@ export const topicDescribeOutput = defineCheck({
   name: 'topic-describe-output',
   params: z.object({ topic: z.string(), terminal: z.string().default('main') }).strict(),
   async probe(context, params) {
-    const shown = [...context.output(params.terminal).matchAll(DESCRIBE_LINE)];
-    if (shown.length === 0) return fail('터미널에 describe 출력(Partition / Leader / Replicas / Isr 줄)이 보이지 않습니다. 명령을 실행하세요.');
+    // The cluster and the topic first: a missing topic is the cause to name, not the output
+    // that could not have appeared without it.
     const partitions = await topicPartitions(params.topic);
     if (!partitions) return fail(`토픽 ${withJosa(params.topic, '이/가')} 없습니다. 먼저 토픽을 만드세요.`);
+    const shown = [...context.output(params.terminal).matchAll(DESCRIBE_LINE)];
+    if (shown.length === 0) return fail('터미널에 describe 출력(Partition / Leader / Replicas / Isr 줄)이 보이지 않습니다. 명령을 실행하세요.');
     const evidence = partitions.map(describePartition);
     const shrunk = partitions.filter((p) => p.isr.length < p.replicas.length);
     if (shrunk.length > 0) {

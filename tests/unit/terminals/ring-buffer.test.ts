@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OutputRing, toPlainText } from '../../../server/terminals/ring-buffer.ts';
 import { demux, parseQuorumStatus } from '../../../server/cluster-access.ts';
-import { explainProbeError } from '../../../server/engine.ts';
 
 test('the ring keeps the newest whole chunks within its capacity', () => {
   const ring = new OutputRing(10);
@@ -33,9 +32,4 @@ test('docker exec output frames are demultiplexed', () => {
     return Buffer.concat([header, body]);
   };
   assert.equal(demux(Buffer.concat([frame(1, 'out '), frame(2, 'err')])), 'out err');
-});
-
-test('infrastructure errors in a check become a reason a learner can act on', () => {
-  assert.match(explainProbeError(new Error('connect ENOENT /var/run/docker.sock')), /Docker 엔진/);
-  assert.match(explainProbeError(new Error('KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:29092')), /docker compose ps/);
 });
