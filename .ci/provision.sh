@@ -76,7 +76,8 @@ provision_node24() {
 }
 
 provision_all() {
-  provision_apt_install docker.io debootstrap chromium ca-certificates procps iproute2 lsof
+  # fonts-nanum: without a Hangul font the e2e screenshots show empty boxes for every label.
+  provision_apt_install docker.io debootstrap chromium fonts-nanum ca-certificates procps iproute2 lsof
   provision_compose_plugin
   provision_docker_engine
   provision_node24
