@@ -23,7 +23,9 @@ export const clusterIdMismatch = defineCheck({
       if (line && !state.running) seen++;
     }
     if (seen === 0) return fail('아직 CLUSTER_ID 불일치로 멈춘 브로커가 없습니다. 볼륨을 남긴 채(down, -v 없이) 다른 CLUSTER_ID로 올렸는지 확인하세요.', evidence);
-    return pass(`${seen}대의 브로커가 볼륨에 적힌 클러스터 ID와 설정의 CLUSTER_ID가 달라 기동을 거부했습니다. 데이터 볼륨은 처음 포맷한 클러스터에 묶여 있기 때문입니다.`, evidence);
+    // Every broker's volume carries the old ID, so the ones still starting will stop the same way.
+    const rest = seen < BROKER_CONTAINERS.length ? ' 나머지 브로커의 볼륨도 같은 처지라 곧 같은 이유로 멈춥니다.' : '';
+    return pass(`브로커 ${seen}대가 볼륨에 적힌 클러스터 ID와 설정의 CLUSTER_ID가 달라 기동을 거부했습니다. 데이터 볼륨은 처음 포맷한 클러스터에 묶여 있기 때문입니다.${rest}`, evidence);
   },
 });
 
