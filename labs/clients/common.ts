@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import './quiet-kafkajs.ts';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export const DEFAULT_BROKERS = ['localhost:29092', 'localhost:29093', 'localhost:29094'];
 
@@ -39,6 +39,33 @@ export function describeKafkaError(error: unknown): string {
     current = candidate.originalError ?? candidate.cause;
   }
   return (error as Error)?.message ?? String(error);
+}
+
+/**
+ * Creates the topic if it is missing and waits until every partition has a leader; returns
+ * the partition count. Right after a create (or a broker start), a broker may not know the
+ * topic yet and answers UNKNOWN_TOPIC_OR_PARTITION, which kafkajs's own `waitForLeaders`
+ * does not retry. That race once failed a test; here it is simply waited out.
+ */
+export async function ensureTopic(admin: Admin, topic: string, partitions = 3, replicationFactor = 3, withinMs = 30_000): Promise<number> {
+  const deadline = Date.now() + withinMs;
+  let lastProblem = '';
+  for (;;) {
+    try {
+      if (!(await admin.listTopics()).includes(topic)) {
+        // false when another client created it first: either way it exists now.
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor }], waitForLeaders: false });
+      }
+      const shape = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions ?? [];
+      if (shape.length > 0 && shape.every((p) => p.leader >= 0)) return shape.length;
+      lastProblem = 'a partition has no leader yet';
+    } catch (error) {
+      lastProblem = describeKafkaError(error);
+      if (!/UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE|TOPIC_ALREADY_EXISTS|NOT_CONTROLLER/.test(lastProblem)) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition after ${withinMs / 1000} s (${lastProblem})`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 export const won = (value: number) => `${value.toLocaleString('ko-KR')}원`;

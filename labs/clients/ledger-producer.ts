@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_BROKERS, STATE_DIR, describeKafkaError, kafkaClient, writeJson } from './common.ts';
+import { DEFAULT_BROKERS, STATE_DIR, describeKafkaError, ensureTopic, kafkaClient, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -53,14 +53,13 @@ function saveStatus() {
   writeJson(statusPath, status);
 }
 
-async function ensureTopic() {
+async function prepareTopic() {
   await admin.connect();
-  const topics = await admin.listTopics();
-  if (!topics.includes(values.topic)) {
-    await admin.createTopics({ topics: [{ topic: values.topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  try {
+    partitionCount = await ensureTopic(admin, values.topic);
+  } finally {
+    await admin.disconnect();
   }
-  partitionCount = (await admin.fetchTopicMetadata({ topics: [values.topic] })).topics[0]?.partitions.length ?? 3;
-  await admin.disconnect();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -118,7 +117,7 @@ process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
 
 try {
-  await ensureTopic();
+  await prepareTopic();
   await producer.connect();
   console.log(`장부 프로듀서 시작 (run ${runId.slice(0, 8)}): ${values.topic}에 ${intervalMs}ms마다 ${batchSize}건씩, acks=all. 끝내려면 Ctrl-C.`);
   await loop();

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { compose, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
 import { createDocker, withAdmin } from '../../server/cluster-access.ts';
 import { ClusterObserver } from '../../server/observer.ts';
+import { ensureTopic } from '../../labs/clients/common.ts';
 import type { ClusterSnapshot } from '../../server/protocol.ts';
 
 const run = promisify(execFile);
@@ -60,11 +61,9 @@ before(async () => {
 });
 after(teardownCluster);
 
-async function ensureTopic(): Promise<void> {
-  await withAdmin(async (admin) => {
-    if ((await admin.listTopics()).includes(TOPIC)) return;
-    await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-  });
+/** The lab clients' own helper: it waits out a new topic's metadata reaching every broker. */
+async function prepareTopic(): Promise<void> {
+  await withAdmin((admin) => ensureTopic(admin, TOPIC));
 }
 
 async function kafka2Running(): Promise<boolean> {
@@ -75,7 +74,7 @@ async function kafka2Running(): Promise<boolean> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('observer: first picture, kafka-2 down and back, cost with 1 and 5 tabs', { timeout: 300_000 }, async () => {
-  await ensureTopic();
+  await prepareTopic();
   const observer = new ClusterObserver({ docker: createDocker() });
   const recorder = new Recorder();
   const stopWatching = observer.watch(TOPIC, recorder.listener);
