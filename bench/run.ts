@@ -91,7 +91,7 @@ async function clusterColdStart(): Promise<void> {
 
 // ---- 2./3. WebSocket latency and throughput --------------------------------------------
 
-/** A page-like client: one socket, one attached terminal, acks what it receives. */
+/** A page-like client: one socket, at most one attached terminal, acks what it receives. */
 class BenchSocket {
   readonly ws: WebSocket;
   slot = -1;
@@ -127,11 +127,36 @@ class BenchSocket {
     return () => this.#listeners.delete(listener);
   }
 
-  async open(lab: string, terminal: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
+  /** performance.now() when the next terminal frame arrives. */
+  nextOutputAt(): Promise<number> {
+    return new Promise((resolve) => {
+      const off = this.onOutput(() => {
+        off();
+        resolve(performance.now());
+      });
+    });
+  }
+
+  connected(): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN) return Promise.resolve();
+    return new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
     });
+  }
+
+  /** Asks for the cluster picture like the page's panel; returns a count of snapshots pushed. */
+  watchCluster(topic: 'upbit-ticker' | 'ledger'): () => number {
+    let count = 0;
+    this.ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'cluster.snapshot') count++;
+    });
+    this.ws.send(JSON.stringify({ type: 'cluster.watch', on: true, topic }));
+    return () => count;
+  }
+
+  async open(lab: string, terminal: string): Promise<void> {
+    await this.connected();
     const opened = new Promise<number>((resolve) => {
       const onText = (data: Buffer, isBinary: boolean): void => {
         if (isBinary) return;
@@ -216,12 +241,7 @@ async function terminalFigures(): Promise<void> {
 
     const samples: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const first = new Promise<number>((resolve) => {
-        const off = socket.onOutput(() => {
-          off();
-          resolve(performance.now());
-        });
-      });
+      const first = socket.nextOutputAt();
       const sent = performance.now();
       socket.type('echo x\r');
       samples.push((await first) - sent);
@@ -234,12 +254,7 @@ async function terminalFigures(): Promise<void> {
     // The Run button: step.run for a cheap step; first terminal byte = the server typing it.
     const runSamples: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const first = new Promise<number>((resolve) => {
-        const off = socket.onOutput(() => {
-          off();
-          resolve(performance.now());
-        });
-      });
+      const first = socket.nextOutputAt();
       const finished = socket.stepFinished('cluster-up', 'compose-ps');
       const sent = performance.now();
       socket.ws.send(JSON.stringify({ type: 'step.run', lab: 'cluster-up', step: 'compose-ps' }));
@@ -349,30 +364,18 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** A tab that only watches the cluster picture; counts the snapshots pushed to it. */
-async function watchingTab(server: LabServer): Promise<{ snapshots: () => number; close: () => void }> {
-  const origin = new URL(server.baseUrl).origin;
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, SUBPROTOCOL, { headers: { Origin: origin, Cookie: `upbit_lab=${server.token}` } });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  let count = 0;
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'cluster.snapshot') count++;
-  });
-  ws.send(JSON.stringify({ type: 'cluster.watch', on: true, topic: 'ledger' }));
-  return { snapshots: () => count, close: () => ws.close() };
-}
-
 async function observerFigures(): Promise<void> {
   console.log('클러스터 관찰자: 서버 CPU (탭 0 · 1 · 5개, 각 30초, 클러스터 실행 중)...');
   const server = await startLabServer({ skipBuild: true });
-  const tabs: Array<Awaited<ReturnType<typeof watchingTab>>> = [];
+  const tabs: Array<{ socket: BenchSocket; snapshots: () => number }> = [];
   const windowMs = 30_000;
   try {
     for (const count of [0, 1, 5]) {
-      while (tabs.length < count) tabs.push(await watchingTab(server));
+      while (tabs.length < count) {
+        const socket = new BenchSocket(server);
+        await socket.connected();
+        tabs.push({ socket, snapshots: socket.watchCluster('ledger') });
+      }
       await sleep(5_000); // let the loop settle after tabs join
       const snapshotsBefore = tabs.reduce((sum, tab) => sum + tab.snapshots(), 0);
       const before = cpuSeconds(server.pid);
@@ -388,7 +391,7 @@ async function observerFigures(): Promise<void> {
       });
     }
   } finally {
-    for (const tab of tabs) tab.close();
+    for (const tab of tabs) tab.socket.close();
     await server.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { probeDockerEngine } from '../server/preflight/index.ts';
 import { REPO_ROOT } from '../server/paths.ts';
-import { findChromium, NO_BROWSER_HELP } from './e2e/harness.ts';
+import { findChromium, noBrowserHelp } from './e2e/harness.ts';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -48,7 +48,7 @@ if (want('integration') || want('e2e')) {
     const e2e = files(join(REPO_ROOT, 'tests', 'e2e'));
     if (!findChromium()) {
       // Same rule as Docker: a missing browser fails the suite with how to get one, never skips it.
-      console.error(`\n${NO_BROWSER_HELP}`);
+      console.error(`\n${noBrowserHelp()}`);
       results.push(['e2e', false]);
     } else if (e2e.length > 0) results.push(['e2e', step('browser end-to-end tests', node, ['--test', '--test-concurrency=1', ...e2e])]);
   }

@@ -66,8 +66,6 @@ export function isRunning(pid: number): boolean {
   }
 }
 
-const alive = isRunning;
-
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function killTree(rootPid: number, graceMs = 1500): Promise<void> {
@@ -75,8 +73,8 @@ export async function killTree(rootPid: number, graceMs = 1500): Promise<void> {
   for (const name of ['SIGHUP', 'SIGTERM'] as const) {
     signal(pids, name);
     const deadline = Date.now() + graceMs / 2;
-    while (Date.now() < deadline && pids.some(alive)) await pause(50);
-    if (!pids.some(alive)) return;
+    while (Date.now() < deadline && pids.some(isRunning)) await pause(50);
+    if (!pids.some(isRunning)) return;
   }
-  signal(pids.filter(alive), 'SIGKILL');
+  signal(pids.filter(isRunning), 'SIGKILL');
 }

@@ -48,15 +48,26 @@ export function findChromium(): string | undefined {
   return SYSTEM_BROWSERS.find((path) => existsSync(path));
 }
 
-export const NO_BROWSER_HELP = [
-  '브라우저 E2E 테스트에 쓸 Chromium(또는 Chrome)을 찾지 못했습니다.',
-  '`npx playwright install chromium`으로 받거나, 이미 있는 브라우저 경로를 CHROMIUM_PATH=/경로/chrome 로 알려 주세요.',
-  'No Chromium or Chrome found for the browser tests: run `npx playwright install chromium` or set CHROMIUM_PATH.',
-].join('\n');
+/**
+ * What to do when findChromium() finds nothing. `playwright-core install` (not `playwright
+ * install`, which may fetch another Playwright version) gets the build this version expects.
+ */
+export function noBrowserHelp(): string {
+  const fromEnv = process.env['CHROMIUM_PATH'];
+  return [
+    fromEnv
+      ? `CHROMIUM_PATH=${fromEnv} 에 브라우저 실행 파일이 없습니다. 경로를 고치거나 지우세요.`
+      : '브라우저 E2E 테스트에 쓸 Chromium(또는 Chrome)을 찾지 못했습니다.',
+    '`npx playwright-core install chromium`으로 받거나, 이미 있는 브라우저 경로를 CHROMIUM_PATH=/경로/chrome 로 알려 주세요.',
+    fromEnv
+      ? `CHROMIUM_PATH=${fromEnv} does not exist: fix or unset it, or run \`npx playwright-core install chromium\`.`
+      : 'No Chromium or Chrome found for the browser tests: run `npx playwright-core install chromium` or set CHROMIUM_PATH.',
+  ].join('\n');
+}
 
 export function chromiumPath(): string {
   const found = findChromium();
-  if (!found) throw new Error(NO_BROWSER_HELP);
+  if (!found) throw new Error(noBrowserHelp());
   return found;
 }
 
