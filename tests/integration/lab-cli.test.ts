@@ -4,10 +4,10 @@
 // step timer once kept it alive for two minutes after the last step).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { loadLabs } from '../../labs/schema.ts';
 import { REPO_ROOT } from '../../server/paths.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
@@ -34,10 +34,15 @@ function lab(...args: string[]): Promise<CliRun> {
   });
 }
 
+/** The JSON reports land here; the suite removes it when done. */
+let reportDir = '';
+
 before(async () => {
   await requireDocker();
   await teardownCluster();
+  reportDir = mkdtempSync(join(tmpdir(), 'upbit-cli-'));
 });
+after(() => rmSync(reportDir, { recursive: true, force: true }));
 
 test('list shows every lab and step from the lab files', async () => {
   const result = await lab('list');
@@ -56,7 +61,7 @@ test('an unknown lab is refused in Korean with where to look, exit 2', async () 
 
 test('a step that cannot pass stops the run with its reason, hint and terminal tail, exit 1', async () => {
   // With no cluster, creating a topic fails: docker exec finds no kafka-1.
-  const jsonPath = join(mkdtempSync(join(tmpdir(), 'upbit-cli-')), 'report.json');
+  const jsonPath = join(reportDir, 'failed-run.json');
   const result = await lab('run', 'topics', '--json', jsonPath);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /✗ topics\/create/);
@@ -69,7 +74,7 @@ test('a step that cannot pass stops the run with its reason, hint and terminal t
 });
 
 test('a passing run writes its JSON report and exits right after the last step', async () => {
-  const jsonPath = join(mkdtempSync(join(tmpdir(), 'upbit-cli-')), 'report.json');
+  const jsonPath = join(reportDir, 'passed-run.json');
   const result = await lab('run', 'teardown', '--json', jsonPath);
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as { ok: boolean; durationMs: number; steps: Array<{ id: string; ok: boolean }> };
