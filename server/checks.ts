@@ -1,12 +1,24 @@
-// What a check is: a named probe with zod-validated parameters. The engine calls `probe`
-// repeatedly until it passes or the step's timeout runs out, and reports the last result,
-// so each probe is one quick, honest look at the real cluster.
+// What a check is: a named, zod-validated look at the real services. The engine calls
+// `verify` repeatedly until it passes or the step's timeout runs out and reports the last
+// result, so each call is one quick, honest look. Checks belong to chapters; a chapter's
+// checks reach its services through `context.endpoints`, which the chapter's plug-in supplies
+// (the core never knows a broker list or a URL).
 import type Docker from 'dockerode';
 import type { z } from 'zod';
-import type { Lab, LabStep } from '../../labs/schema.ts';
-import type { CheckResult } from '../protocol.ts';
+import type { Lab, LabStep } from './labs.ts';
+import type { CheckResult } from './wire.ts';
 
-export interface CheckContext {
+/** Course-wide names a check may need beyond its own chapter (the teardown check does). */
+export interface CourseFacts {
+  /** The one compose project every chapter's services belong to. */
+  project: string;
+  /** The shared Docker network. */
+  network: string;
+  /** Fixed container names of every chapter's services. */
+  containers: readonly string[];
+}
+
+export interface CheckContext<Endpoints = unknown> {
   docker: Docker;
   lab: Lab;
   step: LabStep;
@@ -17,18 +29,41 @@ export interface CheckContext {
   /** Folder for lab runtime files (.lab-state), shared with the lab clients. */
   stateDir: string;
   signal: AbortSignal;
-  /** Survives between polls of one check run (baselines, first-seen times). */
+  /** Survives between calls of one check run (baselines, first-seen times). */
   memo: Map<string, unknown>;
+  course: CourseFacts;
+  /** What the check's chapter says its services are reached at. */
+  endpoints: Endpoints;
 }
 
-export interface CheckDefinition<Params> {
+export interface CheckDefinition<Params, Endpoints = unknown> {
   name: string;
   params: z.ZodType<Params>;
-  probe(context: CheckContext, params: Params): Promise<CheckResult>;
+  verify(context: CheckContext<Endpoints>, params: Params): Promise<CheckResult>;
 }
 
-export function defineCheck<Params>(definition: CheckDefinition<Params>): CheckDefinition<Params> {
-  return definition;
+/**
+ * A chapter's check helper, fixed to its endpoints type: `const defineCheck = checksFor<KafkaEndpoints>()`.
+ * (TypeScript cannot infer one type argument and take the other, hence the two steps.)
+ */
+export function checksFor<Endpoints>() {
+  return <Params>(definition: CheckDefinition<Params, Endpoints>): CheckDefinition<Params, Endpoints> => definition;
+}
+
+/** A check with its chapter's endpoints bound: what the engine is given. */
+export interface EngineCheck {
+  name: string;
+  params: z.ZodType<unknown>;
+  verify(context: Omit<CheckContext, 'endpoints'>, params: unknown): Promise<CheckResult>;
+}
+
+export function bindChecks<Endpoints>(checks: ReadonlyArray<CheckDefinition<never, Endpoints>>, endpoints: Endpoints): EngineCheck[] {
+  return checks.map((check) => ({
+    name: check.name,
+    params: check.params as z.ZodType<unknown>,
+    // The params were parsed by `check.params` just before this call, so they are its Params.
+    verify: (context, params) => check.verify({ ...context, endpoints }, params as never),
+  }));
 }
 
 export const pass = (summary: string, evidence: string[] = [], metrics?: Record<string, number>): CheckResult =>
@@ -38,7 +73,7 @@ export const fail = (summary: string, evidence: string[] = [], metrics?: Record<
   metrics ? { ok: false, summary, evidence, metrics } : { ok: false, summary, evidence };
 
 /** First time (ms since `since`) a condition was seen true during this check run. */
-export function firstSeen(context: CheckContext, key: string): number {
+export function firstSeen(context: Pick<CheckContext, 'memo' | 'since'>, key: string): number {
   const existing = context.memo.get(key);
   if (typeof existing === 'number') return existing;
   const elapsed = Date.now() - context.since;

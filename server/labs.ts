@@ -1,20 +1,26 @@
-// Lab definitions are data (labs/*.yaml); this schema is their contract, shared by the lab
-// server, the headless runner and the site build. It imports nothing from server/ so the
+// Lab definitions are data (chapters/NN-name/labs/*.yaml); this schema is their contract,
+// shared by the lab server, the headless runner and the site build, and the loader puts the
+// chapters' labs into one course. It imports only zod, yaml and the manifest schema, so the
 // site can validate `<LabStep>` references at build time without loading server code.
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { PanelRef, type ChapterManifest } from './course.ts';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'id는 소문자, 숫자, -만 쓸 수 있습니다');
+
+/** A command typed into one of the lab's terminals (solutions, and the core of a command action). */
+const TerminalCommand = {
+  terminal: id,
+  command: z.string().min(1).max(2000),
+};
 
 /** What the step does to its terminal. `command` is typed as if the learner typed it. */
 export const StepAction = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('command'),
-    terminal: id,
-    command: z.string().min(1).max(2000),
+    ...TerminalCommand,
     /** `exit`: wait for the shell prompt (exit status); `stream`: long-running, check runs alongside. */
     until: z.enum(['exit', 'stream']).default('exit'),
     /** Lines typed into the running program after it prints `waitFor` (e.g. the producer's `>`). */
@@ -27,7 +33,7 @@ export const StepAction = z.discriminatedUnion('kind', [
 export type StepAction = z.infer<typeof StepAction>;
 
 export const CheckRef = z.object({
-  /** Name of a check in server/checks (validated against the registry at server start). */
+  /** Name of a check a chapter plug-in registers (validated against the registry at server start). */
   use: id,
   with: z.record(z.string(), z.unknown()).default({}),
   timeoutSec: z.number().min(1).max(300).default(30),
@@ -46,7 +52,7 @@ export const LabStep = z.object({
    * Absent: catch-up performs the step's own action. Empty: a demonstration step that
    * catch-up skips (it leaves nothing later steps rely on).
    */
-  solution: z.array(z.object({ terminal: id, command: z.string().min(1).max(2000) }).strict()).optional(),
+  solution: z.array(z.object(TerminalCommand).strict()).optional(),
   /** Longest the action itself may run before it is interrupted (stream steps: until input is typed). */
   timeoutSec: z.number().min(1).max(600).default(120),
 }).strict();
@@ -56,9 +62,13 @@ export const Lab = z.object({
   id,
   title: z.string().min(1).max(120),
   summary: z.string().min(1),
-  /** Labs whose end state this one starts from; catch-up brings those first. */
+  /** Labs (of this chapter or an earlier one) whose end state this one starts from; catch-up brings those first. */
   requires: z.array(id).default([]),
   terminals: z.array(id).min(1).max(8),
+  /** Folder the terminals start in, relative to the repository root; default: the chapter's `workdir`. */
+  cwd: z.string().regex(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, 'cwd는 저장소 안의 상대 경로여야 합니다').refine((p) => !p.split('/').includes('..'), 'cwd에 ..를 쓸 수 없습니다').optional(),
+  /** The live panel beside the lab; default: the chapter's `panel`; null: none. */
+  panel: PanelRef.nullable().optional(),
   steps: z.array(LabStep).min(1),
 }).strict().superRefine((lab, ctx) => {
   const seen = new Set<string>();
@@ -74,11 +84,6 @@ export const Lab = z.object({
   }
 });
 export type Lab = z.infer<typeof Lab>;
-
-/** The course order; also the order of `lab run all` and of catch-up across labs. */
-export const LAB_ORDER = ['cluster-up', 'topics', 'console', 'clients', 'failover', 'troubleshoot', 'teardown'] as const;
-
-export const LABS_DIR = dirname(fileURLToPath(import.meta.url));
 
 export class LabFileError extends Error {
   constructor(file: string, detail: string) {
@@ -102,22 +107,57 @@ export function parseLabFile(file: string, text: string): Lab {
   return parsed.data;
 }
 
-/** Loads every lab in course order; throws LabFileError naming the file and field on bad data. */
-export function loadLabs(dir: string = LABS_DIR): Lab[] {
-  const labs = readdirSync(dir)
-    .filter((name) => name.endsWith('.yaml'))
-    .map((name) => {
-      const lab = parseLabFile(name, readFileSync(join(dir, name), 'utf8'));
-      if (`${lab.id}.yaml` !== name) throw new LabFileError(name, `lab id '${lab.id}'와 파일 이름이 같아야 합니다`);
-      return lab;
-    });
-  for (const lab of labs) {
-    for (const required of lab.requires) {
-      if (!labs.some((other) => other.id === required)) throw new LabFileError(`${lab.id}.yaml`, `requires에 없는 lab '${required}'가 있습니다`);
+/** A lab as the course runs it: which chapter it belongs to, and its defaults filled in. */
+export type CourseLab = Lab & { chapter: string; cwd: string; panel: PanelRef | null };
+
+/** Where a chapter's lab files are: chapters/<folder>/labs. */
+export function chapterLabsDir(chaptersDir: string, chapter: Pick<ChapterManifest, 'folder'>): string {
+  return join(chaptersDir, chapter.folder, 'labs');
+}
+
+/**
+ * Loads one chapter's labs in the order its manifest lists them. Every listed lab must have
+ * its file and every file must be listed: a lab missing from the order is an error, never
+ * silently first.
+ */
+export function loadChapterLabs(labsDir: string, chapter: ChapterManifest): CourseLab[] {
+  const files = readdirSync(labsDir).filter((name) => name.endsWith('.yaml'));
+  const where = (name: string) => `${chapter.folder}/labs/${name}`;
+  for (const name of files) {
+    if (!chapter.labs.includes(name.slice(0, -'.yaml'.length))) {
+      throw new LabFileError(where(name), `chapter.ts의 labs 목록에 없습니다 (목록: ${chapter.labs.join(', ')})`);
     }
   }
-  const order: readonly string[] = LAB_ORDER;
-  return labs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  return chapter.labs.map((labId) => {
+    const name = `${labId}.yaml`;
+    if (!files.includes(name)) throw new LabFileError(where(name), `chapter.ts의 labs 목록에 있지만 파일이 없습니다`);
+    const lab = parseLabFile(where(name), readFileSync(join(labsDir, name), 'utf8'));
+    if (lab.id !== labId) throw new LabFileError(where(name), `lab id '${lab.id}'와 파일 이름이 같아야 합니다`);
+    return { ...lab, chapter: chapter.id, cwd: lab.cwd ?? chapter.workdir, panel: lab.panel === undefined ? chapter.panel : lab.panel };
+  });
+}
+
+/**
+ * Every lab of the course, chapters in the given order: ids unique across the course, and
+ * `requires` naming only a lab of the same chapter or an earlier one.
+ */
+export function loadCourseLabs(chaptersDir: string, chapters: readonly ChapterManifest[]): CourseLab[] {
+  const labs: CourseLab[] = [];
+  for (const chapter of chapters) {
+    const own = loadChapterLabs(chapterLabsDir(chaptersDir, chapter), chapter);
+    for (const lab of own) {
+      const file = `${chapter.folder}/labs/${lab.id}.yaml`;
+      const clash = labs.find((other) => other.id === lab.id);
+      if (clash) throw new LabFileError(file, `lab id '${lab.id}'가 '${clash.chapter}' 장에도 있습니다. 장마다 접두어를 붙이세요 (예: ${chapter.id}-${lab.id})`);
+      for (const required of lab.requires) {
+        if (!labs.some((other) => other.id === required) && !own.some((other) => other.id === required)) {
+          throw new LabFileError(file, `requires의 '${required}'는 이 장이나 앞선 장의 lab이 아닙니다`);
+        }
+      }
+    }
+    labs.push(...own);
+  }
+  return labs;
 }
 
 export function findStep(labs: readonly Lab[], labId: string, stepId: string): { lab: Lab; step: LabStep; index: number } | undefined {
