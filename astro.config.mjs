@@ -6,12 +6,12 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { fileURLToPath } from 'node:url';
 
-// Lab components read labs/*.yaml while pages are prerendered. Inside the bundled prerender
-// chunk `import.meta.url` no longer points at labs/, so the folder is handed over here.
-const labsDirectory = fileURLToPath(new URL('./labs/', import.meta.url));
+// Lab components read chapters/*/labs/*.yaml while pages are prerendered. Inside the bundled
+// prerender chunk `import.meta.url` no longer points at chapters/, so the folder is handed over here.
+const chaptersDirectory = fileURLToPath(new URL('./chapters/', import.meta.url));
 
 export default defineConfig({
-  vite: { define: { __UPBIT_LABS_DIR__: JSON.stringify(labsDirectory) } },
+  vite: { define: { __UPBIT_CHAPTERS_DIR__: JSON.stringify(chaptersDirectory) } },
   integrations: [
     starlight({
       title: 'Upbit 실시간 파이프라인 실습',

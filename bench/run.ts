@@ -9,13 +9,16 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { Kafka, logLevel } from 'kafkajs';
-import '../labs/clients/quiet-kafkajs.ts';
+import '../chapters/02-kafka/clients/quiet-kafkajs.ts';
+import { kafkaChapter } from '../chapters/02-kafka/chapter.ts';
+import { kafkaEndpoints } from '../chapters/02-kafka/kafka-access.ts';
 import { WebSocket } from 'ws';
-import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/protocol.ts';
+import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/wire.ts';
 import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = join(REPO_ROOT, 'compose');
+const KAFKA = kafkaEndpoints(kafkaChapter);
 const DIST = join(REPO_ROOT, 'dist');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.json');
 const LAB_CLI = join(REPO_ROOT, 'server', 'cli', 'lab.ts');
@@ -52,7 +55,7 @@ async function compose(...args: string[]): Promise<void> {
 async function clusterColdStart(): Promise<void> {
   console.log('클러스터 콜드 스타트 (down -v → up -d → 3 brokers registered + "Kafka Server started" ×3)...');
   await compose('down', '-v');
-  const kafka = new Kafka({ clientId: 'bench', brokers: ['localhost:29092', 'localhost:29093', 'localhost:29094'], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 2000 });
+  const kafka = new Kafka({ clientId: 'bench', brokers: [...KAFKA.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000, requestTimeout: 2000 });
   const started = Date.now();
   await compose('up', '-d');
   const upReturned = Date.now() - started;
@@ -145,13 +148,13 @@ class BenchSocket {
     });
   }
 
-  /** Asks for the cluster picture like the page's panel; returns a count of snapshots pushed. */
-  watchCluster(topic: 'upbit-ticker' | 'ledger'): () => number {
+  /** Asks for a lab's live panel like the page does; returns a count of snapshots pushed. */
+  watchPanel(lab: string): () => number {
     let count = 0;
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'cluster.snapshot') count++;
+      if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'panel.snapshot') count++;
     });
-    this.ws.send(JSON.stringify({ type: 'cluster.watch', on: true, topic }));
+    this.ws.send(JSON.stringify({ type: 'panel.watch', lab, on: true }));
     return () => count;
   }
 
@@ -374,7 +377,7 @@ async function observerFigures(): Promise<void> {
       while (tabs.length < count) {
         const socket = new BenchSocket(server);
         await socket.connected();
-        tabs.push({ socket, snapshots: socket.watchCluster('ledger') });
+        tabs.push({ socket, snapshots: socket.watchPanel('failover') });
       }
       await sleep(5_000); // let the loop settle after tabs join
       const snapshotsBefore = tabs.reduce((sum, tab) => sum + tab.snapshots(), 0);
@@ -386,7 +389,7 @@ async function observerFigures(): Promise<void> {
         name: `lab server CPU, ${count} watching tab${count === 1 ? '' : 's'}`,
         value: (used / (windowMs / 1000)) * 100,
         unit: '% of one core',
-        method: `utime+stime of the lab server process from /proc/<pid>/stat over ${windowMs / 1000} s with ${count} WebSocket tab(s) sent cluster.watch (topic ledger), cluster up and idle, no terminals open`,
+        method: `utime+stime of the lab server process from /proc/<pid>/stat over ${windowMs / 1000} s with ${count} WebSocket tab(s) sent panel.watch for lab failover (kafka-cluster, topic ledger), cluster up and idle, no terminals open`,
         extra: { snapshotsPushed: snapshots },
       });
     }

@@ -5,7 +5,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CourseFacts } from '../server/checks.ts';
-import { courseServices, type ChapterManifest } from '../server/course.ts';
+import { courseMemoryMiB, courseServices, type ChapterManifest, type ChapterPreflight } from '../server/course.ts';
+import type { PreflightCourse } from '../server/preflight/types.ts';
+import { loadCourseLabs, type CourseLab } from '../server/labs.ts';
 import { kafkaChapter } from './02-kafka/chapter.ts';
 
 export const COURSE: readonly ChapterManifest[] = [kafkaChapter];
@@ -25,4 +27,14 @@ export function courseFacts(chapters: readonly ChapterManifest[] = COURSE): Cour
     network: NETWORK,
     containers: courseServices(chapters).flatMap((service) => (service.role === 'optional' || !service.container ? [] : [service.container])),
   };
+}
+
+/** Every lab of the course in order, read from the chapters' lab files (data only; no plug-in code). */
+export function courseLabs(chapters: readonly ChapterManifest[] = COURSE, chaptersDir: string = CHAPTERS_DIR): CourseLab[] {
+  return loadCourseLabs(chaptersDir, chapters);
+}
+
+/** What doctor checks on a laptop for these chapters: their ports, images, container names and memory. */
+export function preflightCourse(chapters: readonly ChapterManifest[] = COURSE, extra: readonly ChapterPreflight[] = []): PreflightCourse {
+  return { project: COMPOSE_PROJECT, services: courseServices(chapters), memoryMiB: courseMemoryMiB(chapters), extra };
 }

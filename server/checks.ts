@@ -57,12 +57,29 @@ export interface EngineCheck {
   verify(context: Omit<CheckContext, 'endpoints'>, params: unknown): Promise<CheckResult>;
 }
 
-export function bindChecks<Endpoints>(checks: ReadonlyArray<CheckDefinition<never, Endpoints>>, endpoints: Endpoints): EngineCheck[] {
+/**
+ * Binds a chapter's checks to its endpoints. `explain` turns an error a check threw (its
+ * service unreachable, say) into a reason the learner can act on; errors it does not know
+ * (undefined) go on to the engine's generic explanation.
+ */
+export function bindChecks<Endpoints>(
+  checks: ReadonlyArray<CheckDefinition<never, Endpoints>>,
+  endpoints: Endpoints,
+  explain?: (message: string) => string | undefined,
+): EngineCheck[] {
   return checks.map((check) => ({
     name: check.name,
     params: check.params as z.ZodType<unknown>,
-    // The params were parsed by `check.params` just before this call, so they are its Params.
-    verify: (context, params) => check.verify({ ...context, endpoints }, params as never),
+    async verify(context, params) {
+      try {
+        // The params were parsed by `check.params` just before this call, so they are its Params.
+        return await check.verify({ ...context, endpoints }, params as never);
+      } catch (error) {
+        const reason = explain?.(error instanceof Error ? error.message : String(error));
+        if (reason === undefined) throw error;
+        return fail(reason);
+      }
+    },
   }));
 }
 

@@ -5,7 +5,8 @@
 // The core never imports a chapter; the wiring hands it checks and panel sources built here.
 import { z } from 'zod';
 import type Docker from 'dockerode';
-import type { CheckDefinition } from './checks.ts';
+import type { CheckDefinition, CourseFacts, EngineCheck } from './checks.ts';
+import type { CourseLab } from './labs.ts';
 import type { PanelSnapshot } from './wire.ts';
 import type { ProbeResult } from './preflight/types.ts';
 
@@ -19,9 +20,12 @@ export const ServicePort = z.object({
 }).strict();
 export type ServicePort = z.infer<typeof ServicePort>;
 
-/** The image a service runs: compose writes `image: ${variable:-fallback}`; build scripts write `variable=offline` into compose/.env. */
+/**
+ * The image a service runs: compose writes `image: ${variable:-fallback}`; build scripts write
+ * `variable=offline` into compose/.env. Without `variable` the compose file names `fallback` as is.
+ */
 export const ServiceImage = z.object({
-  variable: z.string().regex(/^[A-Z][A-Z0-9_]*_IMAGE$/),
+  variable: z.string().regex(/^[A-Z][A-Z0-9_]*_IMAGE$/).optional(),
   /** The `${VAR:-fallback}` in the compose file (what runs when .env does not say). */
   fallback: z.string().min(1),
   /** The tag the chapter's image/build.sh makes from local parts (upbit-lab/...). */
@@ -130,6 +134,8 @@ export interface ChapterPlugin<Endpoints = unknown> {
   checks: ReadonlyArray<CheckDefinition<never, Endpoints>>;
   panels?: readonly PanelKind[];
   preflight?: readonly ChapterPreflight[];
+  /** A learner's reason for an error one of its checks threw (e.g. its service is down); undefined: not ours. */
+  explainError?(message: string): string | undefined;
 }
 
 /** Type helper for a chapter's plugin.ts: keeps `Endpoints` tied between checks and endpoints. */
@@ -148,4 +154,16 @@ export function courseMemoryMiB(chapters: readonly ChapterManifest[]): number {
   const core = services.filter((s) => s.role === 'core').reduce((sum, s) => sum + s.memoryMiB, 0);
   const largestTool = Math.max(0, ...services.filter((s) => s.role === 'tool').map((s) => s.memoryMiB));
   return core + largestTool;
+}
+
+/**
+ * Everything the core needs from the course, handed over by a wiring point (main.ts, the CLI,
+ * tests) that loaded the chapters: the labs in course order, every chapter's checks bound to
+ * its endpoints, the panel kinds, and the course-wide names.
+ */
+export interface CourseParts {
+  labs: CourseLab[];
+  checks: EngineCheck[];
+  panels: PanelKind[];
+  facts: CourseFacts;
 }

@@ -22,7 +22,7 @@ import { applySecurityHeaders, rawResponse, sendJson, sendText } from './door/he
 import { CloseCode, type LabSocket, wrapSocket } from './door/socket.ts';
 import { openStaticSite, serveStatic } from './door/static.ts';
 import { isLabError, LabError, listenError } from './errors.ts';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL } from './protocol.ts';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL } from './wire.ts';
 
 export type { LabSocket } from './door/socket.ts';
 

@@ -2,17 +2,21 @@
 // and the headless `npm run lab`. It performs a step's action in the lab's real terminals
 // (typing the lab file's command as a learner would), then polls the step's check until it
 // passes or the timeout runs out, and reports every state change. One step at a time per lab.
+// It knows no chapter: the checks (already bound to their chapter's endpoints) are injected.
 import type Docker from 'dockerode';
-import { findStep, type Lab, type LabStep } from '../labs/schema.ts';
-import { CHECKS } from './checks/index.ts';
-import type { CheckContext } from './checks/types.ts';
+import type { CheckContext, CourseFacts, EngineCheck } from './checks.ts';
+import { findStep, type Lab, type LabStep } from './labs.ts';
 import { LabError } from './errors.ts';
-import type { CheckResult, StepState } from './protocol.ts';
+import type { CheckResult, StepState } from './wire.ts';
 import type { ProgressStore } from './progress.ts';
 import type { TerminalPool } from './terminals/pool.ts';
 
 export interface EngineOptions {
   labs: Lab[];
+  /** Every check the labs may name, each bound to its chapter's endpoints. */
+  checks: readonly EngineCheck[];
+  /** Course-wide names checks may need (compose project, network, all container names). */
+  course: CourseFacts;
   pool: TerminalPool;
   docker: Docker;
   stateDir: string;
@@ -52,6 +56,7 @@ async function within<T>(promise: Promise<T>, ms: number, signal: AbortSignal): 
 export class LabEngine {
   readonly labs: Lab[];
   readonly #options: EngineOptions;
+  readonly #checks: ReadonlyMap<string, EngineCheck>;
   readonly #states = new Map<string, StepState>();
   readonly #busy = new Map<string, AbortController>();
   /** Per lab: where each terminal's output stood when the latest action began. */
@@ -61,9 +66,10 @@ export class LabEngine {
   constructor(options: EngineOptions) {
     this.#options = options;
     this.labs = options.labs;
+    this.#checks = new Map(options.checks.map((check) => [check.name, check]));
     for (const lab of this.labs) {
       for (const step of lab.steps) {
-        if (!CHECKS.has(step.check.use)) throw new LabError('unknown-check', `${lab.id}/${step.id}: check '${step.check.use}'가 없습니다`);
+        if (!this.#checks.has(step.check.use)) throw new LabError('unknown-check', `${lab.id}/${step.id}: check '${step.check.use}'가 없습니다`);
         const saved = options.progress?.get(lab.id, step.id);
         this.#states.set(`${lab.id}/${step.id}`, saved ?? { lab: lab.id, step: step.id, status: 'idle' });
       }
@@ -265,15 +271,15 @@ export class LabEngine {
     return [`${terminalName}$ ${command} (실행 중)`];
   }
 
-  /** Probes until ok or settled; one probe may use the whole budget, repeats stop after repeatSec. */
+  /** Verifies until ok or settled; one call may use the whole budget, repeats stop after repeatSec. */
   async #poll(lab: Lab, step: LabStep, signal: AbortSignal, timeoutSec: number, repeatSec: number): Promise<CheckResult> {
     const repeatUntil = Date.now() + repeatSec * 1000;
-    const check = CHECKS.get(step.check.use)!;
+    const check = this.#checks.get(step.check.use)!;
     const params = check.params.safeParse(step.check.with);
     if (!params.success) return { ok: false, summary: `lab 정의 오류: ${step.check.use}의 매개변수가 올바르지 않습니다 (${params.error.issues[0]?.message}).`, evidence: [] };
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutSec * 1000)]);
     const recorded = this.#marks.get(lab.id);
-    const context: CheckContext = {
+    const context: Omit<CheckContext, 'endpoints'> = {
       docker: this.#options.docker,
       lab,
       step,
@@ -285,13 +291,14 @@ export class LabEngine {
       stateDir: this.#options.stateDir,
       signal: deadline,
       memo: new Map(),
+      course: this.#options.course,
     };
     let last: CheckResult = { ok: false, summary: '확인하지 못했습니다.', evidence: [] };
     for (;;) {
       try {
-        last = await check.probe(context, params.data as never);
+        last = await check.verify(context, params.data);
       } catch (error) {
-        last = { ok: false, summary: explainProbeError(error), evidence: [] };
+        last = { ok: false, summary: explainCheckError(error), evidence: [] };
       }
       if (last.ok || last.settled || deadline.aborted || Date.now() >= repeatUntil) return last;
       await sleep(this.#options.pollIntervalMs ?? 1000, deadline);
@@ -300,14 +307,11 @@ export class LabEngine {
   }
 }
 
-/** Turns infrastructure errors inside a probe into a reason a learner can act on. */
-export function explainProbeError(error: unknown): string {
+/** Turns infrastructure errors inside a check into a reason a learner can act on. */
+export function explainCheckError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/ENOENT.*docker\.sock|connect ENOENT|ECONNREFUSED.*docker|docker\.sock/i.test(message)) {
     return 'Docker 엔진에 연결할 수 없습니다. Docker Desktop(또는 dockerd)을 켠 뒤 다시 확인하세요.';
-  }
-  if (/ECONNREFUSED|Connection error|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|broker.*not.*available/i.test(message)) {
-    return `브로커에 접속할 수 없습니다 (${message}). 클러스터를 아직 올리지 않았다면 첫 실습(docker compose up -d)부터 하거나 '여기까지 따라잡기'를 누르세요. 올려 두었다면 docker compose ps로 멈춘 브로커가 없는지 보세요.`;
   }
   return `확인 중 오류가 났습니다: ${message}`;
 }

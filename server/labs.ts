@@ -160,7 +160,7 @@ export function loadCourseLabs(chaptersDir: string, chapters: readonly ChapterMa
   return labs;
 }
 
-export function findStep(labs: readonly Lab[], labId: string, stepId: string): { lab: Lab; step: LabStep; index: number } | undefined {
+export function findStep<L extends Lab>(labs: readonly L[], labId: string, stepId: string): { lab: L; step: LabStep; index: number } | undefined {
   const lab = labs.find((l) => l.id === labId);
   if (!lab) return undefined;
   const index = lab.steps.findIndex((s) => s.id === stepId);

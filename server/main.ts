@@ -1,15 +1,16 @@
 // `npm start`: builds the site when it is missing or stale, opens the lab server on loopback
 // and prints the one address (with its token) to open. Ctrl-C or `npm stop` shuts it down:
-// every lab shell and whatever it started is killed; the Kafka cluster stays up, as the
-// chapter expects, until the learner runs `docker compose down`.
+// every lab shell and whatever it started is killed; the containers stay up, as the chapters
+// expect, until the learner runs `docker compose down`. The wiring point: it loads the
+// chapters and hands them to the course-agnostic core.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDoor, type Door } from './door.ts';
 import { isLabError, LabError } from './errors.ts';
-import { ClusterObserver } from './observer.ts';
 import { REPO_ROOT, SITE_DIR, STATE_DIR } from './paths.ts';
+import { loadCourse } from '../chapters/plugins.ts';
 import { createLabRuntime } from './runtime.ts';
 import { startSession } from './session.ts';
 import { withJosa } from './korean.ts';
@@ -28,7 +29,7 @@ function newestMtime(path: string): number {
 /** Rebuilds dist/ when any input of the site is newer than the last build. */
 export function ensureSiteBuilt(log: (line: string) => void = console.log): void {
   const stamp = join(SITE_DIR, 'index.html');
-  const inputs = ['src', 'labs', 'public', 'astro.config.mjs'].map((p) => newestMtime(join(REPO_ROOT, p)));
+  const inputs = ['src', 'chapters', 'public', 'astro.config.mjs'].map((p) => newestMtime(join(REPO_ROOT, p)));
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...inputs)) return;
   log('사이트를 빌드합니다 (처음 한 번, 또는 내용이 바뀌었을 때)...');
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -58,8 +59,7 @@ async function main(): Promise<void> {
   const port = readPort();
   const host = readHost();
   if (process.env['LAB_SKIP_BUILD'] !== '1') ensureSiteBuilt();
-  const runtime = createLabRuntime({ persistProgress: true });
-  const observer = new ClusterObserver({ docker: runtime.docker });
+  const runtime = createLabRuntime(await loadCourse(), { persistProgress: true });
   let connected = 0;
   let graceTimer: NodeJS.Timeout | null = null;
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       connected++;
       if (graceTimer) clearTimeout(graceTimer);
       graceTimer = null;
-      startSession(socket, { engine: runtime.engine, pool: runtime.pool, observer });
+      startSession(socket, { engine: runtime.engine, pool: runtime.pool, panels: runtime.panels });
       socket.onClose(() => {
         connected--;
         if (connected > 0) return;
@@ -94,7 +94,6 @@ async function main(): Promise<void> {
     },
   }).catch(async (error: unknown) => {
     await runtime.dispose();
-    await observer.dispose();
     throw error;
   });
 
@@ -109,10 +108,9 @@ async function main(): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    console.log(`\n${signal}: 실습 서버를 끕니다 (터미널과 그 안의 프로그램을 정리합니다. Kafka 클러스터는 그대로 둡니다)...`);
+    console.log(`\n${signal}: 실습 서버를 끕니다 (터미널과 그 안의 프로그램을 정리합니다. 컨테이너는 그대로 둡니다)...`);
     if (graceTimer) clearTimeout(graceTimer);
     await door.close();
-    await observer.dispose();
     await runtime.dispose();
     rmSync(pidFile, { force: true });
     console.log('끝났습니다.');

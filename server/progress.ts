@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { StepState } from './protocol.ts';
+import { StepState as StepStateSchema } from './protocol.ts';
+import type { StepState } from './wire.ts';
 
-const ProgressFile = z.object({ version: z.literal(1), steps: z.record(z.string(), StepState) });
+const ProgressFile = z.object({ version: z.literal(1), steps: z.record(z.string(), StepStateSchema) });
 
 export class ProgressStore {
   readonly #path: string;

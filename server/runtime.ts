@@ -1,20 +1,24 @@
-// Builds the pieces every entry point shares (lab server, headless runner, tests): the lab
-// definitions, the terminal pool in the compose workspace, the step engine, and one owner
-// (`dispose`) that kills every shell those pieces started.
+// Builds the pieces every entry point shares (lab server, headless runner, tests) from the
+// course a wiring point loaded: the terminal pool (each lab's shells start in the folder its
+// lab says), the step engine with the chapters' checks, the panel hub, and one owner
+// (`dispose`) that ends every shell and panel those pieces started.
 import type Docker from 'dockerode';
-import { loadLabs, type Lab } from '../labs/schema.ts';
-import { createDocker } from './cluster-access.ts';
-import { LabEngine } from './engine.ts';
-import { STATE_DIR, WORKSPACE_DIR } from './paths.ts';
+import { join } from 'node:path';
+import type { CourseParts } from './course.ts';
+import { createDocker } from './docker.ts';
+import { LabEngine, type EngineOptions } from './engine.ts';
+import type { CourseLab } from './labs.ts';
+import { PanelHub } from './panels/hub.ts';
+import { REPO_ROOT, STATE_DIR } from './paths.ts';
 import { ProgressStore } from './progress.ts';
 import { TerminalPool } from './terminals/pool.ts';
-import { join } from 'node:path';
 
 export interface LabRuntime {
-  labs: Lab[];
+  labs: CourseLab[];
   docker: Docker;
   pool: TerminalPool;
   engine: LabEngine;
+  panels: PanelHub;
   dispose(): Promise<void>;
 }
 
@@ -27,14 +31,24 @@ export interface RuntimeOptions {
   terminalEnv?: Record<string, string>;
 }
 
-export function createLabRuntime(options: RuntimeOptions = {}): LabRuntime {
+export function createLabRuntime(course: CourseParts, options: RuntimeOptions = {}): LabRuntime {
   const stateDir = options.stateDir ?? STATE_DIR;
-  const labs = loadLabs();
+  const { labs } = course;
   const docker = createDocker();
-  const pool = new TerminalPool({ cwd: WORKSPACE_DIR, env: { UPBIT_LAB_STATE_DIR: stateDir, UPBIT_LAB_HISTFILE: join(stateDir, 'bash_history'), ...options.terminalEnv } });
-  const engineOptions: ConstructorParameters<typeof LabEngine>[0] = { labs, pool, docker, stateDir };
+  const cwdOf = new Map(labs.map((lab) => [lab.id, join(REPO_ROOT, lab.cwd)]));
+  const pool = new TerminalPool({
+    cwd: (lab) => cwdOf.get(lab) ?? REPO_ROOT,
+    env: { UPBIT_LAB_STATE_DIR: stateDir, UPBIT_LAB_HISTFILE: join(stateDir, 'bash_history'), ...options.terminalEnv },
+  });
+  const engineOptions: EngineOptions = { labs, checks: course.checks, course: course.facts, pool, docker, stateDir };
   if (options.persistProgress) engineOptions.progress = new ProgressStore(join(stateDir, 'progress.json'));
   if (options.pollIntervalMs !== undefined) engineOptions.pollIntervalMs = options.pollIntervalMs;
   const engine = new LabEngine(engineOptions);
-  return { labs, docker, pool, engine, dispose: () => pool.dispose() };
+  const panels = new PanelHub({ labs, kinds: course.panels, docker });
+  return {
+    labs, docker, pool, engine, panels,
+    dispose: async () => {
+      await Promise.all([pool.dispose(), panels.dispose()]);
+    },
+  };
 }

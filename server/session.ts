@@ -1,12 +1,12 @@
 // One page's conversation with the lab server: maps the page's terminal slots to pooled
 // terminals, forwards keystrokes and acks, turns step requests (by id only) into engine
-// calls, and relays step states and cluster snapshots. Everything it registers is undone
+// calls, and relays step states and the live panel of the lab it watches. Everything it registers is undone
 // when the socket closes; the terminals themselves belong to the pool and outlive a reload.
 import type { LabSocket } from './door.ts';
 import type { LabEngine } from './engine.ts';
 import { isLabError } from './errors.ts';
-import type { ClusterObserver } from './observer.ts';
-import { PROTOCOL_VERSION, encodeTerminalFrame, type ClientMessage } from './protocol.ts';
+import type { PanelHub } from './panels/hub.ts';
+import { PROTOCOL_VERSION, encodeTerminalFrame, type ClientMessage } from './wire.ts';
 import type { LabTerminal, TerminalSink } from './terminals/lab-terminal.ts';
 import type { TerminalPool } from './terminals/pool.ts';
 import { josaFor } from './korean.ts';
@@ -18,7 +18,7 @@ const REPLAY_SLICE = 128 * 1024;
 export interface SessionDeps {
   engine: LabEngine;
   pool: TerminalPool;
-  observer?: ClusterObserver;
+  panels?: PanelHub;
 }
 
 interface Slot {
@@ -114,13 +114,15 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
       case 'lab.reset':
         void runEngine(async () => deps.engine.reset(message.lab));
         return;
-      case 'cluster.watch':
+      case 'panel.watch': {
         stopWatching?.();
         stopWatching = null;
-        if (message.on && deps.observer) {
-          stopWatching = deps.observer.watch(message.topic, (snapshot) => socket.sendJson({ type: 'cluster.snapshot', snapshot }));
+        const lab = message.lab;
+        if (message.on && deps.panels) {
+          stopWatching = deps.panels.watch(lab, (snapshot) => socket.sendJson({ type: 'panel.snapshot', lab, snapshot }));
         }
         return;
+      }
     }
   }
 

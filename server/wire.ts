@@ -39,18 +39,18 @@ export interface CheckResult {
   summary: string;
   evidence: string[];
   /** Measured figures worth keeping in reports (e.g. the failover ledger's counts). */
-  metrics?: Record<string, number>;
+  metrics?: Record<string, number> | undefined;
   /** The failure has a known cause that waiting will not fix: stop polling and report now. */
-  settled?: boolean;
+  settled?: boolean | undefined;
 }
 
 export interface StepState {
   lab: string;
   step: string;
   status: StepStatus;
-  startedAt?: number;
-  durationMs?: number;
-  result?: CheckResult;
+  startedAt?: number | undefined;
+  durationMs?: number | undefined;
+  result?: CheckResult | undefined;
 }
 
 /**

@@ -27,7 +27,8 @@ export const kafkaChapter = defineChapter({
     {
       name: 'kafka-ui', role: 'optional', container: 'kafka-ui', profile: 'ui',
       ports: [{ host: 8080, purpose: 'Kafka UI, 선택' }],
-      image: { variable: 'KAFKA_UI_IMAGE', fallback: 'ghcr.io/kafbat/kafka-ui:v1.4.2', offline: 'ghcr.io/kafbat/kafka-ui:v1.4.2' },
+      // Needs a registry pull; no offline build (the chapter says so).
+      image: { fallback: 'ghcr.io/kafbat/kafka-ui:v1.4.2', offline: 'ghcr.io/kafbat/kafka-ui:v1.4.2' },
       memoryMiB: 512,
     },
   ],

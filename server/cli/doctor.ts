@@ -1,7 +1,10 @@
 // `npm run doctor`: the preflight an instructor runs on every laptop before a workshop.
 // Prints a table (or JSON with --json) and exits 1 when any check fails, so it can gate
-// scripts too.
+// scripts too. What it checks (ports, images, container names, memory) comes from every
+// chapter's manifest, plus the lines chapter plug-ins add.
 import { parseArgs } from 'node:util';
+import { preflightCourse } from '../../chapters/index.ts';
+import { loadCourse } from '../../chapters/plugins.ts';
 import { formatReport } from '../preflight/format.ts';
 import { runPreflight } from '../preflight/run.ts';
 
@@ -30,7 +33,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const report = await runPreflight();
+  const { chapters, preflight } = await loadCourse();
+  const report = await runPreflight({ course: preflightCourse(chapters, preflight) });
   process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report, { color: wantsColour() })}\n`);
   return report.ok ? 0 : 1;
 }

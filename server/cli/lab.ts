@@ -3,8 +3,9 @@
 // terminal-minded learners exercise exactly what the browser does. Stops at the first failure.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Lab } from '../../labs/schema.ts';
-import type { StepState } from '../protocol.ts';
+import { loadCourse } from '../../chapters/plugins.ts';
+import type { Lab } from '../labs.ts';
+import type { StepState } from '../wire.ts';
 import { createLabRuntime, type LabRuntime } from '../runtime.ts';
 
 const USAGE = `사용법:
@@ -50,7 +51,7 @@ function tailOfTerminals(runtime: LabRuntime, lab: string): string[] {
 }
 
 async function run(target: string, from: string | undefined, jsonPath: string | undefined, keep: boolean): Promise<number> {
-  const runtime = createLabRuntime({ pollIntervalMs: 1000 });
+  const runtime = createLabRuntime(await loadCourse(), { pollIntervalMs: 1000 });
   const labs = target === 'all' ? runtime.labs.filter((lab) => !(keep && lab.id === 'teardown')) : runtime.labs.filter((lab) => lab.id === target);
   if (labs.length === 0) {
     console.error(`'${target}' 실습이 없습니다. npm run lab -- list로 목록을 보세요.`);
@@ -159,7 +160,7 @@ async function main(): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === 'list') {
-    const runtime = createLabRuntime();
+    const runtime = createLabRuntime(await loadCourse());
     listLabs(runtime.labs);
     await runtime.dispose();
     return 0;

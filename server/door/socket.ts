@@ -1,15 +1,10 @@
 // Wraps one accepted `ws` connection as a LabSocket: the lab logic only ever sees messages
-// that already passed the wire contract (protocol.ts), and any frame that does not is
+// that already passed the wire contract (wire.ts, checked by protocol.ts), and any frame that does not is
 // answered by closing the connection with the matching close code. This is the single
 // place where untrusted bytes from the page become typed values.
 import type { RawData, WebSocket } from 'ws';
-import {
-  type ClientMessage,
-  decodeTerminalFrame,
-  MAX_INPUT_BYTES,
-  parseClientMessage,
-  type ServerMessage,
-} from '../protocol.ts';
+import { parseClientMessage } from '../protocol.ts';
+import { type ClientMessage, decodeTerminalFrame, MAX_INPUT_BYTES, type ServerMessage } from '../wire.ts';
 
 export interface LabSocket {
   readonly id: string;

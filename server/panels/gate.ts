@@ -1,9 +1,8 @@
 // One gate per watching listener (one page tab): sends a snapshot only when it says something
 // new, and at most twice a second, so a poll every 500 ms and a noisy memory figure do not
 // become a stream of identical frames. Changes that arrive while the gate is holding are
-// merged, so a quick ISR 3→2→3 still reaches the page as two events.
-import type { ClusterSnapshot } from '../protocol.ts';
-import { differsMaterially } from './diff.ts';
+// merged (by the panel's own rule), so a quick ISR 3→2→3 still reaches the page as two
+// events. Generic over the snapshot: each panel kind says what counts as new and how to merge.
 
 export const MIN_PUSH_GAP_MS = 500;
 
@@ -19,28 +18,38 @@ export const systemClock = (now: () => number = Date.now): GateClock => ({
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 });
 
-export class ListenerGate {
-  readonly #deliver: (snapshot: ClusterSnapshot) => void;
+/** What a panel kind tells the gate about its snapshots. */
+export interface SnapshotRules<Snapshot> {
+  /** Whether `next` is worth sending to someone who last saw `sent` (undefined: nothing yet). */
+  differs(sent: Snapshot | undefined, next: Snapshot): boolean;
+  /** `next` carrying whatever `held` had to say that `next` alone would lose (e.g. its events). */
+  merge(held: Snapshot, next: Snapshot): Snapshot;
+}
+
+export class ListenerGate<Snapshot> {
+  readonly #deliver: (snapshot: Snapshot) => void;
   readonly #clock: GateClock;
+  readonly #rules: SnapshotRules<Snapshot>;
   readonly #minGapMs: number;
-  #lastSent: ClusterSnapshot | undefined;
+  #lastSent: Snapshot | undefined;
   #lastSentAt = Number.NEGATIVE_INFINITY;
-  #pending: ClusterSnapshot | undefined;
+  #pending: Snapshot | undefined;
   #timer: unknown = null;
   #disposed = false;
   /** How many snapshots this listener has been sent (for tests and cost figures). */
   sent = 0;
 
-  constructor(deliver: (snapshot: ClusterSnapshot) => void, clock: GateClock, minGapMs = MIN_PUSH_GAP_MS) {
+  constructor(deliver: (snapshot: Snapshot) => void, clock: GateClock, rules: SnapshotRules<Snapshot>, minGapMs = MIN_PUSH_GAP_MS) {
     this.#deliver = deliver;
     this.#clock = clock;
+    this.#rules = rules;
     this.#minGapMs = minGapMs;
   }
 
-  offer(snapshot: ClusterSnapshot): void {
+  offer(snapshot: Snapshot): void {
     if (this.#disposed) return;
-    const candidate = this.#pending ? { ...snapshot, events: [...this.#pending.events, ...snapshot.events] } : snapshot;
-    if (!differsMaterially(this.#lastSent, candidate)) {
+    const candidate = this.#pending ? this.#rules.merge(this.#pending, snapshot) : snapshot;
+    if (!this.#rules.differs(this.#lastSent, candidate)) {
       // Whatever was waiting has been undone (memory went back, say): nothing left to say.
       this.#pending = undefined;
       this.#cancelTimer();
@@ -66,7 +75,7 @@ export class ListenerGate {
     this.#cancelTimer();
   }
 
-  #send(snapshot: ClusterSnapshot): void {
+  #send(snapshot: Snapshot): void {
     this.#pending = undefined;
     this.#cancelTimer();
     this.#lastSent = snapshot;
@@ -77,7 +86,7 @@ export class ListenerGate {
     } catch (error) {
       // A listener is a socket send owned by the door; its failure must not stop the
       // shared poll loop for every other tab, so it is reported and contained here.
-      console.error('cluster observer: a listener threw', error);
+      console.error('panel: a listener threw', error);
     }
   }
 

@@ -1,5 +1,5 @@
-// Probe 2: Compose v2 (`docker compose`). The course's compose file uses v2-only features
-// (top-level `name:`, deploy.resources.limits without swarm), and npm scripts call
+// Is Compose v2 (`docker compose`) there? The course's compose file uses v2-only features
+// (top-level `name:`, `include:`, deploy.resources.limits without swarm), and npm scripts call
 // `docker compose`, so the old standalone `docker-compose` v1 is not enough.
 import { runCommand, type CommandOutcome } from './exec.ts';
 import type { ProbeResult } from './types.ts';

@@ -1,5 +1,5 @@
-// Probe 1: is the Docker engine reachable? Everything else in the course (compose, the
-// cluster, every lab check) needs it, so the fix must say how to start it on each OS.
+// Is the Docker engine reachable? Everything else in the course (compose, the
+// containers, every lab check) needs it, so the fix must say how to start it on each OS.
 import { DockerSession, type EngineFacts } from './docker-session.ts';
 
 /** What this probe needs from a session; tests pass a fake. */

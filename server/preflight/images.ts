@@ -1,26 +1,21 @@
-// Probe 3: is the Kafka image that `docker compose up` will use already on this machine?
-// Resolved exactly as compose does: shell KAFKA_IMAGE, else compose/.env, else the
-// `${KAFKA_IMAGE:-...}` default in the compose file. On workshop Wi-Fi a pull of several
-// hundred MB per laptop is the usual way a session stalls, so this is checked in advance.
+// Is every image `docker compose up` will use already on this machine? Each image is
+// resolved exactly as compose does: the shell variable (KAFKA_IMAGE, FLINK_IMAGE, ...), else
+// compose/.env, else the `${VAR:-fallback}` the chapter's manifest declares (and its compose
+// file uses; a unit test keeps the two equal). On workshop Wi-Fi a pull of several hundred
+// MB per laptop is the usual way a session stalls, so this is checked in advance.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ServiceImage } from '../course.ts';
 import { DockerSession } from './docker-session.ts';
 import { withDeadline } from './exec.ts';
 import type { ProbeResult } from './types.ts';
 
-const TITLE = 'Kafka 이미지';
 export const DEFAULT_COMPOSE_DIR = fileURLToPath(new URL('../../compose/', import.meta.url));
-export const OFFLINE_IMAGE_FIX = '인터넷이 없다면 npm run cluster:image로 오프라인 이미지를 만드세요';
+export const OFFLINE_IMAGE_FIX = '인터넷이 없다면 npm run images로 오프라인 이미지를 만드세요';
 
 export type ImageSource = 'env' | 'dotenv' | 'compose-default';
 export type ResolvedImage = { image: string; source: ImageSource };
-
-/** The default in `image: ${KAFKA_IMAGE:-apache/kafka:4.4.0}` (also `-` without `:`). */
-export function parseComposeDefaultImage(composeText: string): string | null {
-  const match = /\$\{KAFKA_IMAGE:?-([^}]+)\}/.exec(composeText);
-  return match?.[1]?.trim() || null;
-}
 
 /**
  * Value of one key in a compose .env file: last assignment wins, optional `export `,
@@ -51,59 +46,57 @@ async function readOptional(path: string): Promise<string | null> {
   }
 }
 
-export async function resolveKafkaImage(options: { composeDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ResolvedImage | null> {
+export type ImageOptions = { composeDir?: string; env?: NodeJS.ProcessEnv };
+
+export async function resolveImage(spec: Pick<ServiceImage, 'variable' | 'fallback'>, options: ImageOptions = {}): Promise<ResolvedImage> {
+  if (spec.variable === undefined) return { image: spec.fallback, source: 'compose-default' };
   const env = options.env ?? process.env;
   const composeDir = options.composeDir ?? DEFAULT_COMPOSE_DIR;
-  const fromEnv = env['KAFKA_IMAGE'];
+  const fromEnv = env[spec.variable];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return { image: fromEnv.trim(), source: 'env' };
   const dotEnv = await readOptional(join(composeDir, '.env'));
-  const fromDotEnv = dotEnv === null ? null : parseDotEnvValue(dotEnv, 'KAFKA_IMAGE');
+  const fromDotEnv = dotEnv === null ? null : parseDotEnvValue(dotEnv, spec.variable);
   if (fromDotEnv !== null) return { image: fromDotEnv, source: 'dotenv' };
-  const composeText = await readOptional(join(composeDir, 'docker-compose.yml'));
-  const fromCompose = composeText === null ? null : parseComposeDefaultImage(composeText);
-  return fromCompose === null ? null : { image: fromCompose, source: 'compose-default' };
+  return { image: spec.fallback, source: 'compose-default' };
 }
 
-const SOURCE_LABEL: Record<ImageSource, string> = {
-  'env': '환경 변수 KAFKA_IMAGE',
-  'dotenv': 'compose/.env',
-  'compose-default': 'docker-compose.yml 기본값',
-};
+/** `KAFKA_IMAGE` → `Kafka 이미지`: the variable names the image well enough for the table. */
+export function imageTitle(variable: string | undefined, image = ''): string {
+  if (variable === undefined) return `이미지 ${image}`;
+  const name = variable.replace(/_IMAGE$/, '').toLowerCase().split('_').map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(' ');
+  return `${name} 이미지`;
+}
 
-export async function probeKafkaImage(
+export async function probeImage(
+  spec: Pick<ServiceImage, 'variable' | 'fallback'>,
   session: Pick<DockerSession, 'imageExists' | 'timeoutMs'> = new DockerSession(),
-  options: { composeDir?: string; env?: NodeJS.ProcessEnv } = {},
+  options: ImageOptions = {},
 ): Promise<ProbeResult> {
-  const resolved = await resolveKafkaImage(options);
-  if (resolved === null) {
-    return {
-      id: 'kafka-image', title: TITLE, status: 'fail',
-      detail: 'compose/docker-compose.yml에서 Kafka 이미지 이름을 찾지 못했습니다',
-      fix: '저장소를 다시 받거나 git checkout -- compose/docker-compose.yml 로 파일을 되돌리세요',
-    };
-  }
-  const { image, source } = resolved;
-  const where = `${image} (${SOURCE_LABEL[source]})`;
+  const id = `image:${spec.variable ?? spec.fallback}`;
+  const title = imageTitle(spec.variable, spec.fallback);
+  const { image, source } = await resolveImage(spec, options);
+  const label = source === 'env' ? `환경 변수 ${spec.variable ?? ''}` : source === 'dotenv' ? 'compose/.env' : 'compose 파일 기본값';
+  const where = `${image} (${label})`;
   const exists = await withDeadline(session.imageExists(image), session.timeoutMs + 500, () => null);
-  if (exists === true) return { id: 'kafka-image', title: TITLE, status: 'pass', detail: `${where}: 이미 내려받아 있습니다` };
+  if (exists === true) return { id, title, status: 'pass', detail: `${where}: 이미 내려받아 있습니다` };
   if (exists === null) {
     return {
-      id: 'kafka-image', title: TITLE, status: 'warn',
+      id, title, status: 'warn',
       detail: `${where}: Docker 엔진에 물어보지 못해 이미지가 있는지 확인하지 못했습니다`,
       fix: 'Docker 엔진 문제를 먼저 해결한 뒤 npm run doctor를 다시 실행하세요',
     };
   }
   if (source === 'dotenv') {
-    // compose/.env is written only by `npm run cluster:image`, and its tag exists on no
+    // compose/.env is written only by the chapters' image builds, and its tag exists on no
     // registry: `docker compose up` would fail to pull it rather than download it.
     return {
-      id: 'kafka-image', title: TITLE, status: 'fail',
+      id, title, status: 'fail',
       detail: `${where}: 이미지가 없습니다. 이 태그는 로컬에서 만든 이미지라 내려받을 수 없습니다`,
-      fix: 'npm run cluster:image로 오프라인 이미지를 다시 만들거나, compose/.env를 지워 기본 이미지를 쓰세요',
+      fix: 'npm run images로 오프라인 이미지를 다시 만들거나, compose/.env에서 그 줄을 지워 기본 이미지를 쓰세요',
     };
   }
   return {
-    id: 'kafka-image', title: TITLE, status: 'warn',
+    id, title, status: 'warn',
     detail: `${where}: 아직 없습니다. docker compose up이 처음 실행될 때 내려받습니다`,
     fix: OFFLINE_IMAGE_FIX,
   };

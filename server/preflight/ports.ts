@@ -1,12 +1,16 @@
-// Probe 4: are the host ports the course needs free? A taken 29092 makes `docker compose up`
-// fail with a bind error halfway through starting the cluster, so doctor names the process
-// (lsof, then ss) and says how to free the port. Also used by the lab server at start-up.
+// Are the host ports the course needs free? A taken 29092 makes `docker compose up` fail
+// with a bind error halfway through starting the cluster, so doctor names the process (lsof,
+// then ss) and says how to free the port. Which ports, and for what, the caller says (from
+// the chapters' manifests); a port our own compose project publishes is not a conflict.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { basename } from 'node:path';
 import { DockerSession } from './docker-session.ts';
 import { runCommand, withDeadline } from './exec.ts';
-import { COMPOSE_PROJECT, type ProbeResult, type ProbeStatus } from './types.ts';
+import type { ProbeResult, ProbeStatus } from './types.ts';
+
+/** The compose project whose containers may hold the course's ports (the course's own). */
+export const OWN_PROJECT = 'upbit-pipeline';
 
 const HELPER_TIMEOUT_MS = 2000;
 /** Docker publishes on both; on macOS a 0.0.0.0 bind can succeed while 127.0.0.1 is taken. */
@@ -122,6 +126,8 @@ export function describeHolders(holders: readonly PortHolder[]): string {
 export type PortProbeOptions = {
   /** A port published by our compose project's containers counts as pass (cluster already up). */
   allowOwnCluster?: boolean;
+  /** The course's compose project (default upbit-pipeline). */
+  project?: string;
   /** Status when something else holds the port (Kafka UI's 8080 is only a warning). */
   whenTaken?: Exclude<ProbeStatus, 'pass'>;
   /** What the port is for, shown in the title (e.g. `Kafka EXTERNAL, kafka-1`). */
@@ -148,7 +154,7 @@ export async function probePort(port: number, options: PortProbeOptions = {}): P
     withDeadline(session.containers(), session.timeoutMs + 500, () => null),
   ]);
   const publishers = (containers ?? []).filter((container) => container.state === 'running' && container.publicPorts.includes(port));
-  const ours = publishers.filter((container) => container.project === COMPOSE_PROJECT);
+  const ours = publishers.filter((container) => container.project === (options.project ?? OWN_PROJECT));
   if (ours.length > 0 && options.allowOwnCluster === true) {
     return { id, title, status: 'pass', detail: `이미 실습 클러스터가 쓰는 중 (${ours.map((container) => container.name).join(', ')})` };
   }

@@ -1,23 +1,21 @@
 // Runs every preflight probe concurrently, each under its own deadline, and collects one
-// report. Shared by `npm run doctor`, the lab server's start-up and the test runner, which
-// can ask for a subset (`only`) instead of the whole list.
+// report. Shared by `npm run doctor` and the tests, which can ask for a subset (`only`). What
+// to look at (ports, images, container names, memory) comes from the course the caller passes.
 import { probeComposeV2 } from './compose.ts';
 import { probeContainers } from './containers.ts';
 import { probeDockerEngine } from './docker-engine.ts';
 import { DEFAULT_DOCKER_TIMEOUT_MS, DockerSession } from './docker-session.ts';
 import { withDeadline } from './exec.ts';
-import { probeKafkaImage } from './kafka-image.ts';
+import { imageTitle, probeImage } from './images.ts';
 import { probeNodeVersion } from './node-version.ts';
 import { probePort } from './ports.ts';
 import { probeResources } from './resources.ts';
-import {
-  DEFAULT_LAB_PORT, KAFKA_CONTAINERS, KAFKA_EXTERNAL_PORTS, KAFKA_UI_PORT,
-  type PreflightReport, type ProbeId, type ProbeResult,
-} from './types.ts';
+import { DEFAULT_LAB_PORT, type PreflightCourse, type PreflightReport, type ProbeId, type ProbeResult } from './types.ts';
 
-export const ALL_PROBES: readonly ProbeId[] = ['docker-engine', 'compose-v2', 'kafka-image', 'ports', 'resources', 'node', 'containers'];
+export const ALL_PROBES: readonly ProbeId[] = ['docker-engine', 'compose-v2', 'images', 'ports', 'resources', 'node', 'containers'];
 
 export type PreflightOptions = {
+  course: PreflightCourse;
   /** Probes to run, in report order; default all. */
   only?: readonly ProbeId[];
   /** The lab server's port; default LAB_PORT or 4800. */
@@ -42,6 +40,10 @@ function planProbes(options: PreflightOptions, session: DockerSession): PlannedP
   const wanted = new Set(options.only ?? ALL_PROBES);
   const labPort = options.labPort ?? labPortFromEnv();
   const imageOptions = options.composeDir === undefined ? {} : { composeDir: options.composeDir };
+  const { course } = options;
+  // Optional services (Kafka UI) are mentioned, not needed: their ports only warn, their images are not required.
+  const needed = course.services.filter((service) => service.role !== 'optional');
+  const images = [...new Map(needed.map((service) => [service.image.variable ?? service.image.fallback, service.image])).values()];
   const plan: PlannedProbe[] = [];
   for (const id of ALL_PROBES) {
     if (!wanted.has(id)) continue;
@@ -52,34 +54,36 @@ function planProbes(options: PreflightOptions, session: DockerSession): PlannedP
       case 'compose-v2':
         plan.push({ id, title: 'Docker Compose v2', run: () => probeComposeV2() });
         break;
-      case 'kafka-image':
-        plan.push({ id, title: 'Kafka 이미지', run: () => probeKafkaImage(session, imageOptions) });
+      case 'images':
+        for (const image of images) plan.push({ id: `image:${image.variable ?? image.fallback}`, title: imageTitle(image.variable, image.fallback), run: () => probeImage(image, session, imageOptions) });
         break;
       case 'ports':
-        KAFKA_EXTERNAL_PORTS.forEach((port, index) => {
-          const purpose = `Kafka EXTERNAL, ${KAFKA_CONTAINERS[index] ?? 'kafka'}`;
-          plan.push({ id: `ports:${port}`, title: `포트 ${port}`, run: () => probePort(port, { allowOwnCluster: true, purpose, session }) });
-        });
-        plan.push({
-          id: `ports:${KAFKA_UI_PORT}`, title: `포트 ${KAFKA_UI_PORT}`,
-          run: () => probePort(KAFKA_UI_PORT, { allowOwnCluster: true, whenTaken: 'warn', purpose: 'Kafka UI, 선택', session }),
-        });
+        for (const service of course.services) {
+          for (const { host, purpose } of service.ports) {
+            const whenTaken = service.role === 'optional' ? { whenTaken: 'warn' as const } : {};
+            plan.push({ id: `ports:${host}`, title: `포트 ${host}`, run: () => probePort(host, { allowOwnCluster: true, project: course.project, purpose, session, ...whenTaken }) });
+          }
+        }
         plan.push({
           id: `ports:${labPort}`, title: `포트 ${labPort}`,
           run: () => probePort(labPort, { purpose: '실습 서버 LAB_PORT', isLabServerPort: true, session }),
         });
         break;
       case 'resources':
-        plan.push({ id, title: 'CPU와 메모리', run: () => probeResources(session) });
+        plan.push({ id, title: 'CPU와 메모리', run: () => probeResources(course.memoryMiB, session) });
         break;
       case 'node':
         plan.push({ id, title: 'Node.js', run: () => Promise.resolve(probeNodeVersion()) });
         break;
-      case 'containers':
-        plan.push({ id, title: '컨테이너 이름 kafka-1~3', run: () => probeContainers(session) });
+      case 'containers': {
+        const names = needed.flatMap((service) => (service.container ? [service.container] : []));
+        plan.push({ id, title: '컨테이너 이름', run: () => probeContainers(names, course.project, session) });
         break;
+      }
     }
   }
+  // Chapter-specific lines come last, whatever `only` says: they belong to no group.
+  if (options.only === undefined) plan.push(...(course.extra ?? []));
   return plan;
 }
 
@@ -101,7 +105,7 @@ async function runGuarded(probe: PlannedProbe, timeoutMs: number): Promise<Probe
   }
 }
 
-export async function runPreflight(options: PreflightOptions = {}): Promise<PreflightReport> {
+export async function runPreflight(options: PreflightOptions): Promise<PreflightReport> {
   const started = performance.now();
   const dockerTimeoutMs = options.dockerTimeoutMs ?? DEFAULT_DOCKER_TIMEOUT_MS;
   const probeTimeoutMs = options.probeTimeoutMs ?? dockerTimeoutMs * 2 + 3000;

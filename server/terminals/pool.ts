@@ -1,10 +1,12 @@
 // Owns every lab terminal of one lab server (or one headless run). Terminals are keyed by
-// `<lab>/<name>` and live until the pool disposes them: a page reload reattaches to the
-// same shell; closing the last page starts a grace timer, after which the shells are killed.
+// `<lab>/<name>`, start in the folder their lab says, and live until the pool disposes them
+// (one lab's, or all): a page reload reattaches to the same shell. When to dispose is the
+// owner's call (main.ts ends a lab's shells after a grace period with no page attached).
 import { LabTerminal, type LabTerminalOptions } from './lab-terminal.ts';
 
 export interface TerminalPoolOptions {
-  cwd: string;
+  /** The folder a lab's shells start in: one for all, or per lab id. */
+  cwd: string | ((lab: string) => string);
   env?: Record<string, string>;
   maxTerminals?: number;
 }
@@ -37,7 +39,8 @@ export class TerminalPool {
     if (!existing && this.#terminals.size >= (this.#options.maxTerminals ?? 16)) {
       throw new TerminalLimitError(`터미널은 최대 ${this.#options.maxTerminals ?? 16}개까지 열 수 있습니다`);
     }
-    const options: LabTerminalOptions = { key, cwd: this.#options.cwd, ...(size ?? {}) };
+    const cwd = typeof this.#options.cwd === 'string' ? this.#options.cwd : this.#options.cwd(lab);
+    const options: LabTerminalOptions = { key, cwd, ...(size ?? {}) };
     if (this.#options.env) options.env = this.#options.env;
     const terminal = new LabTerminal(options);
     this.#terminals.set(key, terminal);

@@ -1,10 +1,12 @@
-// Build-time bridge between the chapter MDX and labs/*.yaml: <Lab> and <LabStep> look their
-// lab and step up here, and a reference to a lab or step that does not exist throws an error
-// naming the MDX reference, so `astro build` fails instead of shipping a dead step.
-import { findStep, loadLabs, type Lab, type LabStep } from '../../labs/schema.ts';
+// Build-time bridge between the chapter MDX and the chapters' lab files: <Lab> and <LabStep>
+// look their lab and step up here, and a reference to a lab or step that does not exist
+// throws an error naming the MDX reference, so `astro build` fails instead of shipping a dead
+// step. Reads the manifests only (chapters/index.ts), never a chapter's server code.
+import { courseLabs } from '../../chapters/index.ts';
+import { findStep, type CourseLab as Lab, type LabStep } from '../../server/labs.ts';
 
 /** Injected by astro.config.mjs (`vite.define`); absent when this file runs under plain node. */
-declare const __UPBIT_LABS_DIR__: string | undefined;
+declare const __UPBIT_CHAPTERS_DIR__: string | undefined;
 
 export class LabReferenceError extends Error {
   constructor(message: string) {
@@ -15,14 +17,14 @@ export class LabReferenceError extends Error {
 
 let cachedLabs: { dir: string | undefined; labs: Lab[] } | undefined;
 
-function labsDirectory(): string | undefined {
-  return typeof __UPBIT_LABS_DIR__ === 'string' ? __UPBIT_LABS_DIR__ : undefined;
+function chaptersDirectory(): string | undefined {
+  return typeof __UPBIT_CHAPTERS_DIR__ === 'string' ? __UPBIT_CHAPTERS_DIR__ : undefined;
 }
 
-/** All labs, parsed once per build (every <LabStep> on every page asks). */
-export function siteLabs(dir: string | undefined = labsDirectory()): Lab[] {
+/** All labs of the course, parsed once per build (every <LabStep> on every page asks). */
+export function siteLabs(dir: string | undefined = chaptersDirectory()): Lab[] {
   if (cachedLabs && cachedLabs.dir === dir) return cachedLabs.labs;
-  const labs = dir === undefined ? loadLabs() : loadLabs(dir);
+  const labs = dir === undefined ? courseLabs() : courseLabs(undefined, dir);
   cachedLabs = { dir, labs };
   return labs;
 }
@@ -32,7 +34,7 @@ export function requireLab(labs: readonly Lab[], labId: string, where: string): 
   const lab = labs.find((candidate) => candidate.id === labId);
   if (lab) return lab;
   throw new LabReferenceError(
-    `${where}: <Lab id="${labId}" /> — labs/${labId}.yaml이 없습니다. 있는 lab: ${labs.map((l) => l.id).join(', ') || '(없음)'}`,
+    `${where}: <Lab id="${labId}" /> — ${labId}.yaml이 어느 장의 labs에도 없습니다. 있는 lab: ${labs.map((l) => l.id).join(', ') || '(없음)'}`,
   );
 }
 
@@ -41,7 +43,7 @@ export function requireStep(labs: readonly Lab[], labId: string, stepId: string,
   const lab = labs.find((candidate) => candidate.id === labId);
   if (!lab) {
     throw new LabReferenceError(
-      `${where}: ${reference} — labs/${labId}.yaml이 없습니다. 있는 lab: ${labs.map((l) => l.id).join(', ') || '(없음)'}`,
+      `${where}: ${reference} — ${labId}.yaml이 어느 장의 labs에도 없습니다. 있는 lab: ${labs.map((l) => l.id).join(', ') || '(없음)'}`,
     );
   }
   const found = findStep(labs, labId, stepId);
@@ -92,18 +94,17 @@ export function solutionView(step: LabStep): SolutionView {
   return { kind: 'commands', blocks };
 }
 
-/** Topics the server will draw for cluster.watch (its allowlist in server/protocol.ts). */
-export const WATCHABLE_TOPICS = ['upbit-ticker', 'ledger'] as const;
-export type WatchableTopic = (typeof WATCHABLE_TOPICS)[number];
+/** The dock button that shows or hides each panel kind (src/components/LabPanel.astro draws them). */
+export const PANEL_TOGGLE_LABELS: Readonly<Record<string, string>> = {
+  'kafka-cluster': '클러스터 그림',
+};
 
-/** The topic a lab's cluster panel shows: the one its checks look at (failover: ledger). */
-export function clusterTopic(lab: Lab): WatchableTopic {
-  for (const step of lab.steps) {
-    const topic = step.check.with['topic'];
-    const known = WATCHABLE_TOPICS.find((candidate) => candidate === topic);
-    if (known) return known;
-  }
-  return 'upbit-ticker';
+/** The label of the lab's panel toggle; null when it shows no panel. A kind the site cannot draw fails the build. */
+export function panelToggleLabel(lab: Lab): string | null {
+  if (!lab.panel) return null;
+  const label = PANEL_TOGGLE_LABELS[lab.panel.kind];
+  if (label === undefined) throw new LabReferenceError(`${lab.id}: 패널 종류 '${lab.panel.kind}'를 사이트가 그릴 수 없습니다 (src/components/LabPanel.astro, lab-data.ts)`);
+  return label;
 }
 
 /** Stable DOM ids: lab and step ids are already [a-z0-9-] slugs. */

@@ -3,7 +3,7 @@
 // whether the lab server is behind this page, reveals the lab buttons if so, and loads the
 // terminal island (xterm and friends) with import() on the learner's first use of a lab.
 // Without a lab server nothing changes: the page stays a static page with copyable commands.
-import { fetchLabStatus, probeLabServer, type LabProgress, type LabServerMode } from './probe.ts';
+import { fetchLabStatus, detectLabServer, type LabProgress, type LabServerMode } from './server-mode.ts';
 import { STATUS_LABEL } from './step-view.ts';
 import type { LabClient } from './lab-client.ts';
 
@@ -84,7 +84,7 @@ function showProgress(progress: LabProgress): void {
 async function boot(): Promise<void> {
   if (!document.querySelector('[data-lab]')) return;
   let progress: LabProgress = {};
-  const mode = await probeLabServer(fetchLabStatus, (reported) => {
+  const mode = await detectLabServer(fetchLabStatus, (reported) => {
     progress = reported;
   });
   document.documentElement.dataset.labServer = mode;

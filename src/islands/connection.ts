@@ -1,11 +1,10 @@
 // The page's single WebSocket to the lab server, and its reconnect loop. It owns the socket
 // and the retry timer; everything above it sees parsed control messages, terminal frames
 // and a connection state it can show to the learner.
-import type { z } from 'zod';
-import type { ClientMessage, ServerMessage } from '../../server/protocol.ts';
+import type { ClientMessage, ServerMessage } from '../../server/wire.ts';
 import { reconnectDelay } from './backoff.ts';
-import type { LabServerMode } from './probe.ts';
-import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL } from './wire.ts';
+import type { LabServerMode } from './server-mode.ts';
+import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL } from '../../server/wire.ts';
 
 export type ConnectionState =
   | 'connecting'
@@ -18,8 +17,8 @@ export type ConnectionState =
   | 'version-mismatch'
   | 'closed';
 
-/** What the page sends: the schema's input side, so fields with defaults may be left out. */
-export type OutgoingMessage = z.input<typeof ClientMessage>;
+/** What the page sends (wire.ts); the server validates it again. */
+export type OutgoingMessage = ClientMessage;
 
 export interface ConnectionEvents {
   state(state: ConnectionState): void;
@@ -46,17 +45,17 @@ function parseServerMessage(text: string): ServerMessage | undefined {
 export class LabConnection {
   readonly #url: string;
   readonly #events: ConnectionEvents;
-  readonly #probe: () => Promise<LabServerMode>;
+  readonly #detectServer: () => Promise<LabServerMode>;
   #socket: WebSocket | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #state: ConnectionState = 'closed';
   #stopped = false;
 
-  constructor(url: string, events: ConnectionEvents, probe: () => Promise<LabServerMode>) {
+  constructor(url: string, events: ConnectionEvents, detectServer: () => Promise<LabServerMode>) {
     this.#url = url;
     this.#events = events;
-    this.#probe = probe;
+    this.#detectServer = detectServer;
   }
 
   get state(): ConnectionState {
@@ -133,7 +132,7 @@ export class LabConnection {
 
   async #retry(): Promise<void> {
     // Ask /api/status first: a 401 or a new protocol version will not fix itself by retrying.
-    const mode = await this.#probe();
+    const mode = await this.#detectServer();
     if (this.#stopped) return;
     if (mode === 'no-token') return this.#setState('token-lost');
     if (mode === 'version-mismatch') return this.#setState('version-mismatch');

@@ -3,14 +3,13 @@
 // <LabStep> and dock markup to one LabConnection: terminals (slots, acks, input), step
 // badges, errors and the cluster picture. It owns every resource it creates and releases
 // them in dispose().
-import type { ServerMessage, StepState } from '../../server/protocol.ts';
+import { MAX_INPUT_BYTES, type ServerMessage, type StepState } from '../../server/wire.ts';
 import { AckMeter } from './ack-meter.ts';
-import { ClusterPanelView } from './cluster-panel.ts';
 import { LabConnection, labSocketUrl, type ConnectionState } from './connection.ts';
-import { fetchLabStatus, probeLabServer } from './probe.ts';
+import { fetchLabStatus, detectLabServer } from './server-mode.ts';
 import { announcement, elapsedText, isBusy, STATUS_LABEL } from './step-view.ts';
+import { createPanelView, type PanelView } from './panels.ts';
 import { LabDock, type TerminalView } from './terminal-dock.ts';
-import { MAX_INPUT_BYTES } from './wire.ts';
 
 export interface LabClient {
   /** `action` comes from a button's data-lab-action; unknown actions are ignored. */
@@ -121,15 +120,16 @@ class LabPanel {
   readonly id: string;
   readonly element: HTMLElement;
   readonly dock: LabDock | undefined;
-  readonly cluster: ClusterPanelView | undefined;
+  /** The lab's live panel (its kind and view), if it declares one. */
+  readonly live: { kind: string; view: PanelView } | undefined;
   readonly #connectionLine: HTMLElement | null;
   readonly #errorLine: HTMLElement | null;
 
-  constructor(id: string, element: HTMLElement, dock: LabDock | undefined, cluster: ClusterPanelView | undefined) {
+  constructor(id: string, element: HTMLElement, dock: LabDock | undefined, live: { kind: string; view: PanelView } | undefined) {
     this.id = id;
     this.element = element;
     this.dock = dock;
-    this.cluster = cluster;
+    this.live = live;
     this.#connectionLine = element.querySelector('[data-lab-connection]');
     this.#errorLine = element.querySelector('[data-lab-error]');
   }
@@ -166,7 +166,7 @@ class PageLabClient implements LabClient {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #lastPanel: LabPanel | undefined;
   #wasOpen = false;
-  /** Topic the server is drawing for us, undefined when not watching. */
+  /** Lab whose panel the server is sending us, undefined when not watching. */
   #watching: string | undefined;
 
   constructor(root: Document) {
@@ -185,22 +185,22 @@ class PageLabClient implements LabClient {
       const id = element.dataset.lab;
       if (!id || this.#panels.has(id)) continue;
       const dockElement = element.querySelector<HTMLElement>('[data-lab-dock]');
-      const clusterElement = element.querySelector<HTMLElement>('[data-cluster-panel]');
+      const panelElement = element.querySelector<HTMLElement>('[data-lab-panel]');
       const dock = dockElement
         ? new LabDock(id, dockElement, {
           input: (view, data) => this.#sendInput(view, data),
           resize: (view, cols, rows) => this.#sendResize(view, cols, rows),
         })
         : undefined;
-      const cluster = clusterElement ? new ClusterPanelView(clusterElement, `cluster-${id}`) : undefined;
-      this.#panels.set(id, new LabPanel(id, element, dock, cluster));
+      const live = panelElement ? createPanelView(panelElement, `panel-${id}`) : undefined;
+      this.#panels.set(id, new LabPanel(id, element, dock, live));
     }
 
     this.#connection = new LabConnection(labSocketUrl(location), {
       state: (state) => this.#onState(state),
       message: (message) => this.#onMessage(message),
       frame: (slot, payload) => this.#onFrame(slot, payload),
-    }, () => probeLabServer(fetchLabStatus));
+    }, () => detectLabServer(fetchLabStatus));
 
     const signal = this.#listeners.signal;
     // A page kept in the back/forward cache must not hold a socket (and PTY pauses) open.
@@ -233,8 +233,8 @@ class PageLabClient implements LabClient {
       case 'close':
         if (panel) this.#hideDock(panel, true);
         return;
-      case 'toggle-cluster':
-        this.#toggleCluster(panel, trigger);
+      case 'toggle-panel':
+        this.#togglePanel(panel, trigger);
         return;
       case 'run':
       case 'catchup': {
@@ -291,7 +291,7 @@ class PageLabClient implements LabClient {
       for (const panel of this.#panels.values()) {
         for (const view of panel.dock?.views.values() ?? []) if (view.wanted) this.#sendOpen(view);
       }
-      this.#syncClusterWatch();
+      this.#syncPanelWatch();
       this.#wasOpen = true;
       return;
     }
@@ -330,9 +330,11 @@ class PageLabClient implements LabClient {
         view.note(`[프로세스가 끝났습니다 (종료 코드 ${message.exitCode}). 터미널 열기나 실행을 누르면 새 셸이 열립니다.]`);
         return;
       }
-      case 'cluster.snapshot':
-        for (const panel of this.#panels.values()) if (panel.dock?.visible) panel.cluster?.render(message.snapshot);
+      case 'panel.snapshot': {
+        const panel = this.#panels.get(message.lab);
+        if (panel?.dock?.visible && panel.live?.kind === message.snapshot.kind) panel.live.view.render(message.snapshot);
         return;
+      }
       case 'error': {
         const panel = this.#lastPanel ?? this.#panels.values().next().value;
         const text = `${message.message} (${message.code})`;
@@ -424,47 +426,48 @@ class PageLabClient implements LabClient {
     this.#connection.send({ type: 'terminal.resize', slot: view.slot, cols: clampDimension(cols, 500), rows: clampDimension(rows, 200) });
   }
 
-  // ---- dock and cluster panel --------------------------------------------------------
+  // ---- dock and live panel -----------------------------------------------------------
 
   #showDock(panel: LabPanel): void {
     if (!panel.dock) return;
     // One dock on screen at a time: a page with two labs shows the one last used.
     for (const other of this.#panels.values()) if (other !== panel && other.dock?.visible) this.#hideDock(other, false);
     panel.dock.show();
-    this.#syncClusterWatch();
+    this.#syncPanelWatch();
   }
 
   #hideDock(panel: LabPanel, returnFocus: boolean): void {
     if (!panel.dock?.visible) return;
     panel.dock.hide();
-    panel.cluster?.resetAnnouncements();
-    this.#syncClusterWatch();
+    panel.live?.view.resetAnnouncements();
+    this.#syncPanelWatch();
     if (returnFocus) panel.element.querySelector<HTMLButtonElement>('[data-lab-action="open"]')?.focus();
   }
 
-  #toggleCluster(panel: LabPanel | undefined, trigger: HTMLElement): void {
-    // The dock (and the cluster column in it) is moved under <body> when first shown.
-    const column = panel?.dock?.element.querySelector<HTMLElement>('[data-cluster-panel]');
+  #togglePanel(panel: LabPanel | undefined, trigger: HTMLElement): void {
+    // The dock (and the panel column in it) is moved under <body> when first shown.
+    const column = panel?.dock?.element.querySelector<HTMLElement>('[data-lab-panel]');
     if (!panel || !column) return;
     column.hidden = !column.hidden;
     trigger.setAttribute('aria-expanded', String(!column.hidden));
-    this.#syncClusterWatch();
+    this.#syncPanelWatch();
     panel.dock?.active?.fit();
   }
 
-  /** Watch the cluster only while a dock with its cluster panel open is on screen. */
-  #syncClusterWatch(): void {
-    let topic: string | undefined;
+  /** Watch a lab's panel only while its dock, with the panel open, is on screen. */
+  #syncPanelWatch(): void {
+    let lab: string | undefined;
     for (const panel of this.#panels.values()) {
       const dock = panel.dock;
-      const column = dock?.element.querySelector<HTMLElement>('[data-cluster-panel]');
-      if (dock?.visible && column && !column.hidden) topic = dock.element.dataset.clusterTopic;
+      const column = dock?.element.querySelector<HTMLElement>('[data-lab-panel]');
+      if (dock?.visible && column && !column.hidden) lab = panel.id;
     }
-    if (topic === this.#watching) return;
-    const sent = topic === undefined
-      ? this.#connection.send({ type: 'cluster.watch', on: false })
-      : this.#connection.send({ type: 'cluster.watch', on: true, topic: topic === 'ledger' ? 'ledger' : 'upbit-ticker' });
-    if (sent) this.#watching = topic;
+    if (lab === this.#watching) return;
+    const previous = this.#watching;
+    const sent = lab === undefined
+      ? previous === undefined || this.#connection.send({ type: 'panel.watch', lab: previous, on: false })
+      : this.#connection.send({ type: 'panel.watch', lab, on: true });
+    if (sent) this.#watching = lab;
   }
 
   // ---- steps -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Pure presentation rules for a step's state, kept apart from the DOM so they can be tested
 // under node: the Korean status words, the elapsed-time text and the screen-reader sentence.
-import type { StepState, StepStatus } from '../../server/protocol.ts';
+import type { StepState, StepStatus } from '../../server/wire.ts';
 
 export const STATUS_LABEL: Readonly<Record<StepStatus, string>> = {
   idle: '대기',

@@ -5,7 +5,8 @@
 // through the labs themselves. Needs Docker and the Kafka image; takes about 5 minutes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { LAB_ORDER, loadLabs, type Lab } from '../../labs/schema.ts';
+import { LAB_ORDER, courseLabs as loadLabs } from '../../chapters/index.ts';
+import type { Lab } from '../../server/labs.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
 import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from './harness.ts';
 import {

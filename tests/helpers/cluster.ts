@@ -5,7 +5,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { probeDockerEngine } from '../../server/preflight/index.ts';
 import { WORKSPACE_DIR } from '../../server/paths.ts';
-import { withAdmin } from '../../server/cluster-access.ts';
+import { kafkaChapter } from '../../chapters/02-kafka/chapter.ts';
+import { kafkaEndpoints, withAdmin } from '../../chapters/02-kafka/kafka-access.ts';
+
+/** Chapter 2's brokers, as its checks reach them. */
+export const KAFKA = kafkaEndpoints(kafkaChapter);
 
 const run = promisify(execFile);
 
@@ -40,14 +44,15 @@ export async function teardownCluster(): Promise<void> {
   const oneOff = await docker(['ps', '-aq', '--filter', 'label=com.docker.compose.project=upbit-pipeline', '--filter', 'label=com.docker.compose.oneoff=True']);
   const ids = oneOff.stdout.split('\n').filter(Boolean);
   if (ids.length > 0) await docker(['rm', '-f', ...ids]);
-  await compose(['down', '-v', '--remove-orphans']);
+  // Every chapter's services, also those behind profiles (`--profile '*'`, compose 2.20+).
+  await compose(['--profile', '*', 'down', '-v', '--remove-orphans']);
 }
 
 /** Waits until three brokers are registered; returns the milliseconds it took. */
 export async function waitForBrokers(count = 3, timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const brokers = await withAdmin((admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
+    const brokers = await withAdmin(KAFKA, (admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
     if (brokers >= count) return Date.now() - started;
     if (Date.now() - started > timeoutMs) throw new Error(`${timeoutMs / 1000}초 안에 브로커 ${count}대가 등록되지 않았습니다 (현재 ${brokers}대)`);
     await new Promise((resolve) => setTimeout(resolve, 1000));

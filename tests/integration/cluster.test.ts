@@ -9,9 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { createDocker, createKafka, containerLogs, describeQuorum, withAdmin } from '../../server/cluster-access.ts';
+import { createKafka as kafkaFor, describeQuorum as quorumOf, withAdmin as adminOf } from '../../chapters/02-kafka/kafka-access.ts';
+import { loadCourse } from '../../chapters/plugins.ts';
+import { containerLogs, createDocker } from '../../server/docker.ts';
 import { createLabRuntime } from '../../server/runtime.ts';
-import { compose, docker, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
+import { KAFKA, compose, docker, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
+
+const createKafka = (clientId: string) => kafkaFor(KAFKA, clientId);
+const withAdmin: <T>(use: Parameters<typeof adminOf<T>>[1]) => Promise<T> = (use) => adminOf(KAFKA, use);
+const describeQuorum = (docker: ReturnType<typeof createDocker>) => quorumOf(docker, KAFKA);
 
 const TOPIC = 'upbit-ticker';
 
@@ -111,7 +117,7 @@ test('docker compose down -v leaves no container, network or volume', async () =
 
 /** Runs the cluster-up/compose-up step through the real engine and returns its result. */
 async function composeUpStep(env: Record<string, string> = {}) {
-  const runtime = createLabRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'upbit-lab-')), pollIntervalMs: 500, terminalEnv: env });
+  const runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'upbit-lab-')), pollIntervalMs: 500, terminalEnv: env });
   try {
     const started = Date.now();
     const state = await runtime.engine.run('cluster-up', 'compose-up');

@@ -17,7 +17,7 @@ import {
   MAX_INPUT_BYTES,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
-} from '../../server/protocol.ts';
+} from '../../server/wire.ts';
 
 const TOKEN = 'T0k3n_for-tests_abcdefghijklmnopqrstuvwxyz012345';
 const SECRET = 'top-secret-outside-the-site';
@@ -503,10 +503,10 @@ describe('the running door', () => {
     test('valid text and binary frames reach the lab logic', async () => {
       const ws = await openSocket(port);
       const reply = nextMessage(ws);
-      ws.send(JSON.stringify({ type: 'cluster.watch', on: true }));
+      ws.send(JSON.stringify({ type: 'panel.watch', lab: 'failover', on: true }));
       const text = await reply;
       assert.equal(text.isBinary, false);
-      assert.deepEqual(JSON.parse(JSON.parse(text.data.toString()).message), { type: 'cluster.watch', on: true, topic: 'upbit-ticker' }, 'validated, with the default topic filled in');
+      assert.deepEqual(JSON.parse(JSON.parse(text.data.toString()).message), { type: 'panel.watch', lab: 'failover', on: true }, 'validated');
 
       const binaryReply = nextMessage(ws);
       ws.send(encodeTerminalFrame(3, Buffer.from('ls\r')));
@@ -588,8 +588,8 @@ describe('the running door', () => {
 
     test('__proto__ keys neither pass validation nor pollute Object.prototype', async () => {
       for (const text of [
-        '{"type":"cluster.watch","on":true,"__proto__":{"polluted":"yes"}}',
-        '{"__proto__":{"type":"cluster.watch","on":true,"polluted":"yes"}}',
+        '{"type":"panel.watch","lab":"failover","on":true,"__proto__":{"polluted":"yes"}}',
+        '{"__proto__":{"type":"panel.watch","lab":"failover","on":true,"polluted":"yes"}}',
         '{"type":"terminal.open","lab":"topics","terminal":"a","cols":80,"rows":24,"constructor":{"prototype":{"polluted":"yes"}}}',
       ]) {
         const ws = await openSocket(port);
@@ -610,7 +610,7 @@ describe('the running door', () => {
       });
       const replies: string[] = [];
       ws.on('message', (data) => replies.push(String(data)));
-      ws.send(JSON.stringify({ type: 'cluster.watch', on: false }));
+      ws.send(JSON.stringify({ type: 'panel.watch', lab: 'failover', on: false }));
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.ok(replies.some((reply) => reply.includes('"code":"internal"')));
       assert.equal(ws.readyState, ws.OPEN);

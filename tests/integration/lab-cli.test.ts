@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadLabs } from '../../labs/schema.ts';
+import { courseLabs as loadLabs } from '../../chapters/index.ts';
 import { REPO_ROOT } from '../../server/paths.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
 

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { loadCourse } from '../../chapters/plugins.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
 
@@ -16,7 +17,7 @@ const durations: Record<string, number> = {};
 before(async () => {
   await requireDocker();
   await teardownCluster();
-  runtime = createLabRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'upbit-labs-')), pollIntervalMs: 500 });
+  runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'upbit-labs-')), pollIntervalMs: 500 });
 });
 after(async () => {
   await runtime?.dispose();

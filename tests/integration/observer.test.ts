@@ -6,10 +6,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { compose, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
-import { createDocker, withAdmin } from '../../server/cluster-access.ts';
-import { ClusterObserver } from '../../server/observer.ts';
-import { ensureTopic } from '../../labs/clients/common.ts';
-import type { ClusterSnapshot } from '../../server/protocol.ts';
+import { withAdmin } from '../../chapters/02-kafka/kafka-access.ts';
+import { ClusterObserver } from '../../chapters/02-kafka/panel/observer.ts';
+import type { ClusterSnapshot } from '../../chapters/02-kafka/panel/snapshot.ts';
+import { ensureTopic } from '../../chapters/02-kafka/clients/common.ts';
+import { createDocker } from '../../server/docker.ts';
+import { KAFKA } from '../helpers/cluster.ts';
 
 const run = promisify(execFile);
 const TOPIC = 'upbit-ticker';
@@ -63,7 +65,7 @@ after(teardownCluster);
 
 /** The lab clients' own helper: it waits out a new topic's metadata reaching every broker. */
 async function prepareTopic(): Promise<void> {
-  await withAdmin((admin) => ensureTopic(admin, TOPIC));
+  await withAdmin(KAFKA, (admin) => ensureTopic(admin, TOPIC));
 }
 
 async function kafka2Running(): Promise<boolean> {
@@ -75,7 +77,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('observer: first picture, kafka-2 down and back, cost with 1 and 5 tabs', { timeout: 300_000 }, async () => {
   await prepareTopic();
-  const observer = new ClusterObserver({ docker: createDocker() });
+  const observer = new ClusterObserver({ docker: createDocker(), endpoints: KAFKA });
   const recorder = new Recorder();
   const stopWatching = observer.watch(TOPIC, recorder.listener);
   const figures: Record<string, number | string> = {};

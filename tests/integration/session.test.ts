@@ -9,7 +9,8 @@ import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { startDoor, type Door } from '../../server/door.ts';
-import { SUBPROTOCOL, decodeTerminalFrame, encodeTerminalFrame, type ServerMessage } from '../../server/protocol.ts';
+import { loadCourse } from '../../chapters/plugins.ts';
+import { SUBPROTOCOL, decodeTerminalFrame, encodeTerminalFrame, type ServerMessage } from '../../server/wire.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
 import { startSession } from '../../server/session.ts';
 
@@ -19,7 +20,7 @@ let runtime: LabRuntime;
 
 before(async () => {
   const site = mkdtempSync(join(tmpdir(), 'site-'));
-  runtime = createLabRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'state-')) });
+  runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'state-')) });
   door = await startDoor({ port: 0, token: TOKEN, siteDir: site, onSocket: (socket) => startSession(socket, { engine: runtime.engine, pool: runtime.pool }) });
 });
 after(async () => {

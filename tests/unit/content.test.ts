@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { findStep, loadLabs } from '../../labs/schema.ts';
+import { courseLabs as loadLabs } from '../../chapters/index.ts';
+import { findStep } from '../../server/labs.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CONTENT_DIR = join(ROOT, 'src/content');

@@ -1,13 +1,14 @@
 // The wire contract: what the page may send, what is refused, and the binary frame layout.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_FRAME_BYTES, decodeTerminalFrame, encodeTerminalFrame, parseClientMessage } from '../../server/protocol.ts';
+import { parseClientMessage } from '../../server/protocol.ts';
+import { MAX_FRAME_BYTES, decodeTerminalFrame, encodeTerminalFrame } from '../../server/wire.ts';
 
-test('valid messages parse, with defaults filled in', () => {
+test('valid messages parse', () => {
   const run = parseClientMessage(JSON.stringify({ type: 'step.run', lab: 'cluster-up', step: 'compose-up' }));
   assert.deepEqual(run, { ok: true, message: { type: 'step.run', lab: 'cluster-up', step: 'compose-up' } });
-  const watch = parseClientMessage(JSON.stringify({ type: 'cluster.watch', on: true }));
-  assert.ok(watch.ok && watch.message.type === 'cluster.watch' && watch.message.topic === 'upbit-ticker');
+  const watch = parseClientMessage(JSON.stringify({ type: 'panel.watch', lab: 'failover', on: true }));
+  assert.deepEqual(watch, { ok: true, message: { type: 'panel.watch', lab: 'failover', on: true } });
 });
 
 test('anything else is refused with a reason, never thrown', () => {
@@ -24,7 +25,10 @@ test('anything else is refused with a reason, never thrown', () => {
     JSON.stringify({ type: 'terminal.resize', slot: 0, cols: 0, rows: 10 }),
     JSON.stringify({ type: 'terminal.resize', slot: 0, cols: 65536, rows: 10 }),
     '{"type":"terminal.resize","slot":0,"cols":NaN,"rows":10}',
-    JSON.stringify({ type: 'cluster.watch', on: true, topic: '__consumer_offsets' }),
+    // The page names a lab only; which topic its panel draws is the server's to say.
+    JSON.stringify({ type: 'panel.watch', lab: 'failover', on: true, topic: '__consumer_offsets' }),
+    JSON.stringify({ type: 'panel.watch', on: true }),
+    JSON.stringify({ type: 'cluster.watch', on: true }),
     '{"__proto__":{"polluted":1},"type":"lab.reset","lab":"topics"}',
     `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
     ' '.repeat(MAX_FRAME_BYTES + 1),

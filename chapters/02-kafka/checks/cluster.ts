@@ -1,22 +1,22 @@
 // Checks of the cluster itself: containers, start-up logs, brokers and the controller quorum.
 import { z } from 'zod';
-import {
-  BROKER_CONTAINERS, PROJECT, containerLogs, containerState, describeQuorum, parseQuorumStatus, withAdmin,
-} from '../cluster-access.ts';
-import { defineCheck, fail, pass, type CheckContext } from './types.ts';
-import { withJosa } from '../korean.ts';
+import { containerLogs, containerState } from '../../../server/docker.ts';
+import { describeQuorum, parseQuorumStatus, withAdmin } from '../kafka-access.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { defineCheck, type KafkaCheckContext } from './define.ts';
+import { withJosa } from '../../../server/korean.ts';
 
 const noParams = z.object({}).strict();
 
-async function containersSummary(context: CheckContext) {
-  return Promise.all(BROKER_CONTAINERS.map((name) => containerState(context.docker, name)));
+async function containersSummary(context: KafkaCheckContext) {
+  return Promise.all(context.endpoints.brokers.map((broker) => containerState(context.docker, broker.container)));
 }
 
 /**
  * Names the usual reasons `docker compose up` leaves brokers down, from what the learner's
  * terminal printed and what the stopped brokers logged.
  */
-async function diagnoseStart(context: CheckContext, stopped: string[]): Promise<string | null> {
+async function diagnoseStart(context: KafkaCheckContext, stopped: string[]): Promise<string | null> {
   const printed = context.output('main');
   const port = /(?:0\.0\.0\.0|127\.0\.0\.1):(\d+).*(?:address already in use|port is already allocated)|Bind for [\d.]+:(\d+) failed: port is already allocated/i.exec(printed);
   if (port) {
@@ -41,14 +41,14 @@ async function diagnoseStart(context: CheckContext, stopped: string[]): Promise<
 export const containersRunning = defineCheck({
   name: 'containers-running',
   params: noParams,
-  async probe(context) {
+  async verify(context) {
     const states = await containersSummary(context);
     const evidence = states.map((s) => `${s.name}: ${s.exists ? s.status : '없음'}${s.exitCode ? ` (exit ${s.exitCode})` : ''}`);
     const down = states.filter((s) => !s.running);
     if (down.length === 0) {
       // Running is not enough: a broker with a bad volume runs for a few seconds, then exits.
-      const registered = await withAdmin((admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
-      if (registered === 3) return pass('kafka-1, kafka-2, kafka-3 컨테이너가 실행 중이고 세 브로커 모두 클러스터에 등록되었습니다.', evidence);
+      const registered = await withAdmin(context.endpoints, (admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
+      if (registered === context.endpoints.brokers.length) return pass('kafka-1, kafka-2, kafka-3 컨테이너가 실행 중이고 세 브로커 모두 클러스터에 등록되었습니다.', evidence);
       return fail(`컨테이너는 실행 중이지만 브로커가 ${registered}대만 등록되었습니다. 기동에 20~30초 걸리니 조금 기다리세요.`, evidence);
     }
     const diagnosis = await diagnoseStart(context, down.filter((s) => s.exists).map((s) => s.name));
@@ -64,9 +64,9 @@ export const containersRunning = defineCheck({
 export const composePsOutput = defineCheck({
   name: 'compose-ps-output',
   params: z.object({ terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const text = context.output(params.terminal);
-    const rows = BROKER_CONTAINERS.map((name) => ({ name, line: text.split('\n').find((l) => l.trim().startsWith(name)) }));
+    const rows = context.endpoints.brokers.map(({ container: name }) => ({ name, line: text.split('\n').find((l) => l.trim().startsWith(name)) }));
     const evidence = rows.map((r) => r.line?.trim().replace(/\s+/g, ' ') ?? `${r.name}: 출력에 없음`);
     const notUp = rows.filter((r) => !r.line || !/\bUp\b|running/i.test(r.line));
     if (notUp.length === 0) return pass('docker compose ps에 세 서비스가 모두 Up으로 보입니다.', evidence);
@@ -78,10 +78,10 @@ export const composePsOutput = defineCheck({
 export const serverStartedLogs = defineCheck({
   name: 'server-started-logs',
   params: z.object({ terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const evidence: string[] = [];
     const missing: string[] = [];
-    for (const name of BROKER_CONTAINERS) {
+    for (const { container: name } of context.endpoints.brokers) {
       const state = await containerState(context.docker, name);
       if (!state.running) {
         missing.push(name);
@@ -111,16 +111,16 @@ export const serverStartedLogs = defineCheck({
   },
 });
 
-async function clusterHealth(context: CheckContext) {
-  const brokers = await withAdmin((admin) => admin.describeCluster()).catch((error: Error) => error);
-  const quorum = await describeQuorum(context.docker, 15);
+async function clusterHealth(context: KafkaCheckContext) {
+  const brokers = await withAdmin(context.endpoints, (admin) => admin.describeCluster()).catch((error: Error) => error);
+  const quorum = await describeQuorum(context.docker, context.endpoints, 15);
   return { brokers, quorum };
 }
 
 export const quorumHealthy = defineCheck({
   name: 'quorum-healthy',
   params: z.object({ terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const { brokers, quorum } = await clusterHealth(context);
     const evidence: string[] = [];
     if (brokers instanceof Error) return fail(`호스트에서 브로커에 접속하지 못했습니다 (${brokers.message}). 클러스터가 떠 있는지 docker compose ps로 확인하세요.`);
@@ -138,7 +138,7 @@ export const quorumHealthy = defineCheck({
 export const clusterReady = defineCheck({
   name: 'cluster-ready',
   params: noParams,
-  async probe(context) {
+  async verify(context) {
     const states = await containersSummary(context);
     const down = states.filter((s) => !s.running);
     const evidence = states.map((s) => `${s.name}: ${s.status}`);
@@ -155,15 +155,17 @@ export const clusterReady = defineCheck({
 export const nothingLeft = defineCheck({
   name: 'nothing-left',
   params: noParams,
-  async probe(context) {
-    const label = `com.docker.compose.project=${PROJECT}`;
+  async verify(context) {
+    const { project, network, containers: courseContainers } = context.course;
+    const label = `com.docker.compose.project=${project}`;
     const containers = await context.docker.listContainers({ all: true, filters: { label: [label] } });
-    const named = await context.docker.listContainers({ all: true, filters: { name: ['^/kafka-[123]$'] } });
-    const networks = await context.docker.listNetworks({ filters: { name: ['pipeline-network'] } });
+    // Containers of every chapter, also ones a learner made outside compose with our names.
+    const named = courseContainers.length === 0 ? [] : await context.docker.listContainers({ all: true, filters: { name: courseContainers.map((name) => `^/${name}$`) } });
+    const networks = await context.docker.listNetworks({ filters: { name: [network] } });
     const volumes = (await context.docker.listVolumes({ filters: { label: [label] } })).Volumes ?? [];
     const left = [
       ...new Set([...containers, ...named].map((c) => `컨테이너 ${c.Names[0]?.replace(/^\//, '')}`)),
-      ...networks.filter((n) => n.Name === 'pipeline-network').map((n) => `네트워크 ${n.Name}`),
+      ...networks.filter((n) => n.Name === network).map((n) => `네트워크 ${n.Name}`),
       ...volumes.map((v) => `볼륨 ${v.Name}`),
     ];
     if (left.length === 0) return pass('프로젝트의 컨테이너, 네트워크, 볼륨이 하나도 남지 않았습니다.');

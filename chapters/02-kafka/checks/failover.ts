@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { describeQuorum, withAdmin } from '../cluster-access.ts';
+import { describeQuorum } from '../kafka-access.ts';
 import { readTopic } from './records.ts';
-import { topicPartitions, describePartition } from './topics.ts';
-import { defineCheck, fail, firstSeen, pass, seconds, type CheckContext } from './types.ts';
-import { withJosa } from '../korean.ts';
+import { clusterAndTopic } from './topics.ts';
+import { fail, firstSeen, pass, seconds } from '../../../server/checks.ts';
+import { defineCheck, type KafkaCheckContext } from './define.ts';
+import { withJosa } from '../../../server/korean.ts';
 
 const LedgerStatus = z.object({
   runId: z.string(),
@@ -20,7 +21,7 @@ const LedgerStatus = z.object({
 });
 type LedgerStatus = z.infer<typeof LedgerStatus>;
 
-function readStatus(context: CheckContext): LedgerStatus | null {
+function readStatus(context: KafkaCheckContext): LedgerStatus | null {
   try {
     return LedgerStatus.parse(JSON.parse(readFileSync(join(context.stateDir, 'ledger', 'status.json'), 'utf8')));
   } catch {
@@ -29,7 +30,7 @@ function readStatus(context: CheckContext): LedgerStatus | null {
 }
 
 /** Acked count now versus the first time this check run looked. */
-function ackProgress(context: CheckContext, status: LedgerStatus) {
+function ackProgress(context: KafkaCheckContext, status: LedgerStatus) {
   const key = `acked@start:${status.runId}`;
   if (!context.memo.has(key)) context.memo.set(key, { acked: status.acked, at: Date.now() });
   const start = context.memo.get(key) as { acked: number; at: number };
@@ -41,7 +42,7 @@ const statusLine = (s: LedgerStatus) => `장부: acked ${s.acked}, 실패한 시
 export const ledgerProgressing = defineCheck({
   name: 'ledger-progressing',
   params: z.object({}).strict(),
-  async probe(context) {
+  async verify(context) {
     const status = readStatus(context);
     if (!status || status.final || (status.lastAckAt ?? 0) < context.since) return fail('장부 프로듀서가 돌고 있지 않습니다. ledger 터미널에서 실행하세요.');
     const { gained, watchedMs } = ackProgress(context, status);
@@ -53,11 +54,9 @@ export const ledgerProgressing = defineCheck({
 export const brokerFailedOver = defineCheck({
   name: 'broker-failed-over',
   params: z.object({ broker: z.number().int(), topic: z.string() }).strict(),
-  async probe(context, params) {
-    const cluster = await withAdmin((admin) => admin.describeCluster());
-    const partitions = (await topicPartitions(params.topic)) ?? [];
-    const evidence = [`등록된 브로커: ${cluster.brokers.map((b) => b.nodeId).sort().join(', ')}`, ...partitions.map(describePartition)];
-    const stillThere = cluster.brokers.some((b) => b.nodeId === params.broker);
+  async verify(context, params) {
+    const { brokerIds, partitions, evidence } = await clusterAndTopic(context.endpoints, params.topic);
+    const stillThere = brokerIds.includes(params.broker);
     const led = partitions.filter((p) => p.leader === params.broker);
     const inIsr = partitions.filter((p) => p.isr.includes(params.broker));
     if (stillThere || led.length > 0 || inIsr.length > 0) {
@@ -77,14 +76,14 @@ export const brokerFailedOver = defineCheck({
 export const writesBlocked = defineCheck({
   name: 'writes-blocked',
   params: z.object({ topic: z.string() }).strict(),
-  async probe(context) {
+  async verify(context) {
     const status = readStatus(context);
     if (!status || status.final) return fail('장부 프로듀서가 돌고 있지 않습니다. 쓰기가 막히는지 보려면 장부 프로듀서가 필요합니다.');
     const evidence = [statusLine(status)];
     const recentError = status.lastErrorAt !== null && status.lastErrorAt >= context.since;
     const stalled = (status.lastAckAt ?? 0) < Date.now() - 3000;
     if (!recentError || !stalled) return fail('쓰기가 아직 성공하고 있습니다. 두 번째 브로커가 멈추면 ISR이 1로 줄어 NOT_ENOUGH_REPLICAS가 나와야 합니다.', evidence);
-    const quorum = await describeQuorum(context.docker, 12);
+    const quorum = await describeQuorum(context.docker, context.endpoints, 12);
     evidence.push(quorum?.leaderId ? `쿼럼 리더 ${quorum.leaderId}` : '쿼럼: 응답 없음 (과반 상실)');
     if (quorum?.leaderId) return fail('쓰기는 막혔지만 컨트롤러 쿼럼이 아직 리더를 유지합니다. 두 브로커가 모두 멈췄는지 확인하세요.', evidence);
     const enough = status.lastError === 'NOT_ENOUGH_REPLICAS' || status.lastError === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
@@ -95,13 +94,11 @@ export const writesBlocked = defineCheck({
 export const isrRestored = defineCheck({
   name: 'isr-restored',
   params: z.object({ topic: z.string() }).strict(),
-  async probe(context, params) {
-    const cluster = await withAdmin((admin) => admin.describeCluster());
-    const partitions = (await topicPartitions(params.topic)) ?? [];
-    const evidence = [`등록된 브로커: ${cluster.brokers.map((b) => b.nodeId).sort().join(', ')}`, ...partitions.map(describePartition)];
+  async verify(context, params) {
+    const { brokerIds, partitions, evidence } = await clusterAndTopic(context.endpoints, params.topic);
     const short = partitions.filter((p) => p.isr.length < 3);
-    if (cluster.brokers.length < 3 || partitions.length === 0 || short.length > 0) {
-      return fail(`아직 ISR이 3이 아닙니다 (브로커 ${cluster.brokers.length}대, ISR이 모자란 파티션 ${short.length}개). 되살아난 브로커가 따라잡는 중이니 기다리세요.`, evidence);
+    if (brokerIds.length < 3 || partitions.length === 0 || short.length > 0) {
+      return fail(`아직 ISR이 3이 아닙니다 (브로커 ${brokerIds.length}대, ISR이 모자란 파티션 ${short.length}개). 되살아난 브로커가 따라잡는 중이니 기다리세요.`, evidence);
     }
     const restoredAfter = firstSeen(context, 'restored');
     const status = readStatus(context);
@@ -117,7 +114,7 @@ export const isrRestored = defineCheck({
 export const ledgerVerified = defineCheck({
   name: 'ledger-verified',
   params: z.object({ topic: z.string() }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const status = readStatus(context);
     if (!status) return fail('장부가 없습니다. failover 실습을 처음부터 실행하세요.');
     if (!status.final) return fail('장부 프로듀서가 아직 돌고 있습니다. ledger 터미널에서 Ctrl-C로 멈추세요.', [statusLine(status)]);
@@ -125,7 +122,7 @@ export const ledgerVerified = defineCheck({
     if (!ackedLines[0]?.includes(status.runId)) return fail('장부 파일과 상태 파일의 실행 번호가 다릅니다. 장부 프로듀서를 다시 실행하세요.');
     const acked = new Set(ackedLines.slice(1).filter(Boolean).map(Number));
     const seen = new Map<number, number>();
-    await readTopic(params.topic, context.signal, (value) => {
+    await readTopic(context.endpoints, params.topic, context.signal, (value) => {
       try {
         const record = JSON.parse(value) as { runId?: string; seq?: number };
         if (record.runId === status.runId && typeof record.seq === 'number') seen.set(record.seq, (seen.get(record.seq) ?? 0) + 1);

@@ -2,9 +2,10 @@
 // learner's own tool printed it, and how partitions are split after a rebalance.
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { z } from 'zod';
-import { withAdmin } from '../cluster-access.ts';
-import { defineCheck, fail, pass } from './types.ts';
-import { withJosa } from '../korean.ts';
+import { withAdmin } from '../kafka-access.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { defineCheck } from './define.ts';
+import { withJosa } from '../../../server/korean.ts';
 
 interface GroupView {
   state: string;
@@ -48,8 +49,8 @@ const groupParams = z.object({ group: z.string(), topic: z.string(), members: z.
 export const groupActive = defineCheck({
   name: 'group-active',
   params: groupParams,
-  async probe(_context, params) {
-    const view = await withAdmin((admin) => describeGroup(admin, params.group, params.topic));
+  async verify(context, params) {
+    const view = await withAdmin(context.endpoints, (admin) => describeGroup(admin, params.group, params.topic));
     const evidence = [`그룹 ${params.group}: 상태 ${view.state}, 멤버 ${view.members.length}명`];
     if (view.state === 'Stable' && view.members.length >= params.members) {
       return pass(`컨슈머가 그룹 ${params.group}에 합류해 메시지를 기다리고 있습니다.`, evidence);
@@ -61,8 +62,8 @@ export const groupActive = defineCheck({
 export const groupEmpty = defineCheck({
   name: 'group-empty',
   params: z.object({ group: z.string() }).strict(),
-  async probe(_context, params) {
-    const described = await withAdmin((admin) => admin.describeGroups([params.group]));
+  async verify(context, params) {
+    const described = await withAdmin(context.endpoints, (admin) => admin.describeGroups([params.group]));
     const info = described.groups[0];
     const members = info?.members.length ?? 0;
     const evidence = [`그룹 ${params.group}: 상태 ${info?.state ?? '없음'}, 멤버 ${members}명`];
@@ -74,8 +75,8 @@ export const groupEmpty = defineCheck({
 export const groupCaughtUp = defineCheck({
   name: 'group-caught-up',
   params: groupParams,
-  async probe(_context, params) {
-    return withAdmin(async (admin) => {
+  async verify(context, params) {
+    return withAdmin(context.endpoints, async (admin) => {
       const view = await describeGroup(admin, params.group, params.topic);
       const lags = await lagByPartition(admin, params.group, params.topic);
       const evidence = [
@@ -98,7 +99,7 @@ const LAG_ROW = /^\S+\s+(\S+)\s+(\d+)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)/;
 export const groupLagOutput = defineCheck({
   name: 'group-lag-output',
   params: z.object({ group: z.string(), topic: z.string(), terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const rows = context.output(params.terminal).split('\n')
       .map((line) => LAG_ROW.exec(line.trim()))
       .filter((m): m is RegExpExecArray => m !== null && m[1] === params.topic);
@@ -113,8 +114,8 @@ export const groupLagOutput = defineCheck({
 export const groupRebalanced = defineCheck({
   name: 'group-rebalanced',
   params: groupParams,
-  async probe(_context, params) {
-    const view = await withAdmin((admin) => describeGroup(admin, params.group, params.topic));
+  async verify(context, params) {
+    const view = await withAdmin(context.endpoints, (admin) => describeGroup(admin, params.group, params.topic));
     const evidence = view.members.map((m, i) => `컨슈머 ${i + 1} (${m.id}): 파티션 ${m.partitions.join(', ') || '없음'}`);
     evidence.unshift(`그룹 ${params.group}: 상태 ${view.state}`);
     const owned = view.members.flatMap((m) => m.partitions);

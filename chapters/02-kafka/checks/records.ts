@@ -4,19 +4,20 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createKafka, withAdmin } from '../cluster-access.ts';
-import { defineCheck, fail, pass } from './types.ts';
+import { createKafka, withAdmin, type KafkaEndpoints } from '../kafka-access.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { defineCheck } from './define.ts';
 
 /**
  * Reads a topic from the beginning up to its current end with a throwaway group, so the
  * check sees what is really stored, independent of any terminal.
  */
-export async function readTopic(topic: string, signal: AbortSignal, onRecord: (value: string) => void): Promise<number> {
-  const ends = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+export async function readTopic(endpoints: KafkaEndpoints, topic: string, signal: AbortSignal, onRecord: (value: string) => void): Promise<number> {
+  const ends = await withAdmin(endpoints, (admin) => admin.fetchTopicOffsets(topic));
   const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
   if (remaining.size === 0) return 0;
   const groupId = `upbit-lab-check-${randomUUID()}`;
-  const consumer = createKafka('upbit-lab-reader').consumer({ groupId, sessionTimeout: 10000 });
+  const consumer = createKafka(endpoints, 'upbit-lab-reader').consumer({ groupId, sessionTimeout: 10000 });
   let count = 0;
   try {
     await consumer.connect();
@@ -41,7 +42,7 @@ export async function readTopic(topic: string, signal: AbortSignal, onRecord: (v
   } finally {
     await consumer.disconnect().catch(() => undefined);
     // The throwaway group would otherwise linger in the learner's kafka-consumer-groups --list.
-    await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    await withAdmin(endpoints, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
   return count;
 }
@@ -49,7 +50,7 @@ export async function readTopic(topic: string, signal: AbortSignal, onRecord: (v
 export const consoleRoundtrip = defineCheck({
   name: 'console-roundtrip',
   params: z.object({ topic: z.string(), consumerTerminal: z.string(), producerTerminal: z.string() }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const sent = context.step.action.kind === 'command' ? context.step.action.input : [];
     const typedByLearner = context.output(params.producerTerminal).split('\n')
       .map((line) => line.replace(/^>\s*/, '').trim())
@@ -59,7 +60,7 @@ export const consoleRoundtrip = defineCheck({
     const consumerText = context.output(params.consumerTerminal);
     const arrived = expected.filter((line) => consumerText.includes(line));
     const stored = new Set<string>();
-    await readTopic(params.topic, context.signal, (value) => stored.add(value.trim()));
+    await readTopic(context.endpoints, params.topic, context.signal, (value) => stored.add(value.trim()));
     const inTopic = expected.filter((line) => stored.has(line));
     const evidence = expected.map((line) => `${consumerText.includes(line) ? '✓ 컨슈머에 도착' : '✗ 컨슈머에 없음'} · ${stored.has(line) ? '✓ 토픽에 저장' : '✗ 토픽에 없음'} · ${line}`);
     const metrics = { sent: expected.length, arrived: arrived.length, stored: inTopic.length };
@@ -82,7 +83,7 @@ const ProducerReport = z.object({
 export const producerReport = defineCheck({
   name: 'producer-report',
   params: z.object({ topic: z.string(), minRecords: z.number().int().min(1) }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     const path = join(context.stateDir, 'producer-report.json');
     let report: z.infer<typeof ProducerReport>;
     try {
@@ -94,7 +95,7 @@ export const producerReport = defineCheck({
     const evidence = [`요청 ${report.requested}건, 확인(ack) ${report.acked}건`, ...Object.entries(report.lastOffsets).map(([p, o]) => `파티션 ${p}: 마지막 배치 시작 오프셋 ${o}`)];
     if (report.error) return fail(`프로듀서가 실패했습니다: ${report.error}. 클러스터 상태와 접속 주소(localhost:29092~29094)를 확인하세요.`, evidence);
     if (report.acked < params.minRecords) return fail(`${report.acked}건만 확인됐습니다(기대 ${params.minRecords}건 이상).`, evidence);
-    const ends = await withAdmin((admin) => admin.fetchTopicOffsets(params.topic));
+    const ends = await withAdmin(context.endpoints, (admin) => admin.fetchTopicOffsets(params.topic));
     const short = Object.entries(report.lastOffsets).filter(([p, offset]) => {
       const end = ends.find((e) => String(e.partition) === p);
       return !end || Number(end.high) <= offset;

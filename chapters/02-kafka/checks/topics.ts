@@ -1,8 +1,9 @@
 // Checks of topics: the shape the learner asked for, and reading describe's Leader/Replicas/Isr.
 import { z } from 'zod';
-import { withAdmin } from '../cluster-access.ts';
-import { defineCheck, fail, pass } from './types.ts';
-import { withJosa } from '../korean.ts';
+import { withAdmin, type KafkaEndpoints } from '../kafka-access.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { defineCheck } from './define.ts';
+import { withJosa } from '../../../server/korean.ts';
 
 export interface PartitionShape {
   partition: number;
@@ -12,8 +13,8 @@ export interface PartitionShape {
   offline: number[];
 }
 
-export async function topicPartitions(topic: string): Promise<PartitionShape[] | null> {
-  return withAdmin(async (admin) => {
+export async function topicPartitions(endpoints: KafkaEndpoints, topic: string): Promise<PartitionShape[] | null> {
+  return withAdmin(endpoints, async (admin) => {
     const topics = await admin.listTopics();
     if (!topics.includes(topic)) return null;
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -26,11 +27,19 @@ export async function topicPartitions(topic: string): Promise<PartitionShape[] |
 export const describePartition = (p: PartitionShape) =>
   `Partition ${p.partition}: Leader ${p.leader}, Replicas ${p.replicas.join(',')}, Isr ${p.isr.join(',')}`;
 
+/** The preamble of the failover checks: which brokers are registered and how a topic's partitions stand, with both as evidence lines. */
+export async function clusterAndTopic(endpoints: KafkaEndpoints, topic: string): Promise<{ brokerIds: number[]; partitions: PartitionShape[]; evidence: string[] }> {
+  const cluster = await withAdmin(endpoints, (admin) => admin.describeCluster());
+  const partitions = (await topicPartitions(endpoints, topic)) ?? [];
+  const brokerIds = cluster.brokers.map((b) => b.nodeId).sort();
+  return { brokerIds, partitions, evidence: [`등록된 브로커: ${brokerIds.join(', ')}`, ...partitions.map(describePartition)] };
+}
+
 export const topicShape = defineCheck({
   name: 'topic-shape',
   params: z.object({ topic: z.string(), partitions: z.number().int(), replicationFactor: z.number().int(), terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
-    const partitions = await topicPartitions(params.topic);
+  async verify(context, params) {
+    const partitions = await topicPartitions(context.endpoints, params.topic);
     if (!partitions) return fail(`토픽 ${withJosa(params.topic, '이/가')} 없습니다. 생성 명령의 출력에 오류가 있는지 보세요.`);
     const evidence = partitions.map(describePartition);
     const wrongRf = partitions.filter((p) => p.replicas.length !== params.replicationFactor);
@@ -49,10 +58,10 @@ const DESCRIBE_LINE = /Partition:\s*(\d+)\s+Leader:\s*(-?\d+)\s+Replicas:\s*([\d
 export const topicDescribeOutput = defineCheck({
   name: 'topic-describe-output',
   params: z.object({ topic: z.string(), terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
+  async verify(context, params) {
     // The cluster and the topic first: a missing topic is the cause to name, not the output
     // that could not have appeared without it.
-    const partitions = await topicPartitions(params.topic);
+    const partitions = await topicPartitions(context.endpoints, params.topic);
     if (!partitions) return fail(`토픽 ${withJosa(params.topic, '이/가')} 없습니다. 먼저 토픽을 만드세요.`);
     const shown = [...context.output(params.terminal).matchAll(DESCRIBE_LINE)];
     if (shown.length === 0) return fail('터미널에 describe 출력(Partition / Leader / Replicas / Isr 줄)이 보이지 않습니다. 명령을 실행하세요.');

@@ -2,16 +2,17 @@
 // check has seen its real symptom (a broker refusing a foreign CLUSTER_ID, a client unable
 // to resolve an advertised address).
 import { z } from 'zod';
-import { BROKER_CONTAINERS, containerLogs, containerState } from '../cluster-access.ts';
-import { defineCheck, fail, pass } from './types.ts';
+import { containerLogs, containerState } from '../../../server/docker.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { defineCheck } from './define.ts';
 
 export const clusterIdMismatch = defineCheck({
   name: 'cluster-id-mismatch',
   params: z.object({}).strict(),
-  async probe(context) {
+  async verify(context) {
     const evidence: string[] = [];
     let seen = 0;
-    for (const name of BROKER_CONTAINERS) {
+    for (const { container: name } of context.endpoints.brokers) {
       const state = await containerState(context.docker, name);
       if (!state.exists) {
         evidence.push(`${name}: 없음`);
@@ -24,7 +25,7 @@ export const clusterIdMismatch = defineCheck({
     }
     if (seen === 0) return fail('아직 CLUSTER_ID 불일치로 멈춘 브로커가 없습니다. 볼륨을 남긴 채(down, -v 없이) 다른 CLUSTER_ID로 올렸는지 확인하세요.', evidence);
     // Every broker's volume carries the old ID, so the ones still starting will stop the same way.
-    const rest = seen < BROKER_CONTAINERS.length ? ' 나머지 브로커의 볼륨도 같은 처지라 곧 같은 이유로 멈춥니다.' : '';
+    const rest = seen < context.endpoints.brokers.length ? ' 나머지 브로커의 볼륨도 같은 처지라 곧 같은 이유로 멈춥니다.' : '';
     return pass(`브로커 ${seen}대가 볼륨에 적힌 클러스터 ID와 설정의 CLUSTER_ID가 달라 기동을 거부했습니다. 데이터 볼륨은 처음 포맷한 클러스터에 묶여 있기 때문입니다.${rest}`, evidence);
   },
 });
@@ -32,8 +33,9 @@ export const clusterIdMismatch = defineCheck({
 export const advertisedListenerError = defineCheck({
   name: 'advertised-listener-error',
   params: z.object({ terminal: z.string().default('main') }).strict(),
-  async probe(context, params) {
-    const state = await containerState(context.docker, 'kafka-1');
+  async verify(context, params) {
+    // The override file (compose/troubleshoot/wrong-listener.yml) changes the first broker.
+    const state = await containerState(context.docker, context.endpoints.brokers[0]!.container);
     const advertised = state.env.find((e) => e.startsWith('KAFKA_ADVERTISED_LISTENERS='))?.split('=')[1] ?? '(알 수 없음)';
     const evidence = [`kafka-1의 KAFKA_ADVERTISED_LISTENERS=${advertised}`];
     const output = context.output(params.terminal);

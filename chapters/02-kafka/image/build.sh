@@ -3,10 +3,10 @@
 # Central, on a Debian base with a JRE made locally. No registry image is pulled when
 # debootstrap is available. Each stage is skipped when its output already exists, so a
 # second run takes seconds. Last line of output: KAFKA_IMAGE=<tag>; the same line is
-# written to compose/.env so `docker compose` in compose/ uses this image.
+# written to compose/.env (other chapters' lines kept) so `docker compose` in compose/ uses it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-compose_dir=$(dirname "$here")
+compose_dir=$(cd "$here/../../../compose" && pwd)
 kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")
 base_image="${UPBIT_BASE_IMAGE:-upbit-lab/debian-jre:bookworm-17}"
 image="${UPBIT_KAFKA_IMAGE:-upbit-lab/kafka:$kafka_version}"
@@ -46,6 +46,8 @@ DOCKER_BUILDKIT=0 docker build -q \
   --build-arg "BASE_IMAGE=$base_image" --build-arg "KAFKA_VERSION=$kafka_version" \
   -t "$image" "$here" >/dev/null
 
-printf 'KAFKA_IMAGE=%s\n' "$image" >"$compose_dir/.env"
+env_file="$compose_dir/.env"
+{ grep -v '^KAFKA_IMAGE=' "$env_file" 2>/dev/null || true; printf 'KAFKA_IMAGE=%s\n' "$image"; } >"$env_file.tmp"
+mv "$env_file.tmp" "$env_file"
 log "done in $(( $(date +%s) - started )) s; compose/.env now points docker compose at $image"
 echo "KAFKA_IMAGE=$image"

@@ -2,10 +2,8 @@
 // broker goes down ("파티션 1 리더 2→3"), and whether a change is worth a push at all.
 // Pure functions over snapshots so the wording and the suppression rule are tested with
 // fixtures, without a cluster or a clock.
-import type { ClusterSnapshot } from '../protocol.ts';
-
-type PartitionView = ClusterSnapshot['partitions'][number];
-type BrokerView = ClusterSnapshot['brokers'][number];
+import type { SnapshotRules } from '../../../server/panels/gate.ts';
+import type { BrokerView, ClusterSnapshot, PartitionView } from './snapshot.ts';
 
 /** Memory readings move by a few MiB every second; smaller moves are not news. */
 export const MEMORY_JITTER_BYTES = 8 * 1024 * 1024;
@@ -105,3 +103,9 @@ export function differsMaterially(sent: ClusterSnapshot | undefined, next: Clust
     return memoryMoved(before.memoryBytes, after.memoryBytes) || before.memoryLimitBytes !== after.memoryLimitBytes;
   });
 }
+
+/** How the listener gate treats cluster snapshots: held events are kept, not replaced. */
+export const clusterSnapshotRules: SnapshotRules<ClusterSnapshot> = {
+  differs: differsMaterially,
+  merge: (held, next) => ({ ...next, events: [...held.events, ...next.events] }),
+};

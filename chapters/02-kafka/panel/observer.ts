@@ -1,26 +1,26 @@
-// The live picture of the cluster behind the page's cluster panel. One observer per lab
+// The `kafka-cluster` panel's source: the live picture of the cluster. One observer per lab
 // server, shared by every tab: a single poll loop runs while anyone watches, fetches once for
 // all watched topics, and each tab gets a snapshot only when its picture changed. Expensive
 // readings (container memory, the quorum leader) refresh in the background on their own,
 // slower clocks so they never hold up the 500 ms poll.
 import type Docker from 'dockerode';
-import type { ClusterSnapshot } from './protocol.ts';
-import { diffSnapshots } from './observer/diff.ts';
-import { ListenerGate, systemClock, type GateClock } from './observer/gate.ts';
-import { LiveClusterProbe, type ClusterProbe, type ContainerReading, type MemoryReading, type MetadataReading } from './observer/probe.ts';
-import { withJosa } from './korean.ts';
-
-export type WatchedTopic = 'upbit-ticker' | 'ledger';
+import { ListenerGate, systemClock, type GateClock } from '../../../server/panels/gate.ts';
+import { withJosa } from '../../../server/korean.ts';
+import type { KafkaEndpoints } from '../kafka-access.ts';
+import { clusterSnapshotRules, diffSnapshots } from './diff.ts';
+import { LiveClusterReader, type ClusterReader, type ContainerReading, type MemoryReading, type MetadataReading } from './reader.ts';
+import type { ClusterSnapshot } from './snapshot.ts';
 
 export interface ObserverOptions {
   docker: Docker;
+  endpoints: KafkaEndpoints;
   /** Pause between two polls while the cluster answers. */
   intervalMs?: number;
   /** Minimum time between two quorum-leader readings. */
   quorumEveryMs?: number;
   now?: () => number;
   /** Stands in for the real cluster in tests; defaults to kafkajs + Docker. */
-  probe?: ClusterProbe;
+  reader?: ClusterReader;
 }
 
 export interface ObserverStats {
@@ -46,19 +46,19 @@ export const unreachableNote = (retryMs: number) => `클러스터에 연결할 �
 export const missingTopicNote = (topic: string) => `토픽 ${withJosa(topic, '이/가')} 아직 없습니다. 토픽 실습에서 만들면 여기에 파티션이 나타납니다.`;
 
 interface TopicState {
-  gates: Set<ListenerGate>;
+  gates: Set<ListenerGate<ClusterSnapshot>>;
   latest: ClusterSnapshot | undefined;
   /** Whether `latest` was built before the quorum had ever been read. */
   latestWithoutQuorum: boolean;
 }
 
 export class ClusterObserver {
-  readonly #probe: ClusterProbe;
+  readonly #reader: ClusterReader;
   readonly #intervalMs: number;
   readonly #quorumEveryMs: number;
   readonly #now: () => number;
   readonly #clock: GateClock;
-  readonly #topics = new Map<WatchedTopic, TopicState>();
+  readonly #topics = new Map<string, TopicState>();
 
   /** Bumped on every start and stop, so a poll that outlives its loop knows it is stale. */
   #generation = 0;
@@ -80,7 +80,7 @@ export class ClusterObserver {
   #quorumTask: Promise<void> | null = null;
 
   constructor(options: ObserverOptions) {
-    this.#probe = options.probe ?? new LiveClusterProbe(options.docker);
+    this.#reader = options.reader ?? new LiveClusterReader(options.docker, options.endpoints);
     this.#intervalMs = options.intervalMs ?? 500;
     this.#quorumEveryMs = options.quorumEveryMs ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -89,7 +89,7 @@ export class ClusterObserver {
   }
 
   /** Starts polling on the first subscriber, stops when the last leaves. Immediately sends the latest snapshot if any. */
-  watch(topic: WatchedTopic, listener: (snapshot: ClusterSnapshot) => void): () => void {
+  watch(topic: string, listener: (snapshot: ClusterSnapshot) => void): () => void {
     if (this.#disposed) throw new Error('ClusterObserver is disposed');
     let state = this.#topics.get(topic);
     const newTopic = !state;
@@ -97,7 +97,7 @@ export class ClusterObserver {
       state = { gates: new Set(), latest: undefined, latestWithoutQuorum: false };
       this.#topics.set(topic, state);
     }
-    const gate = new ListenerGate(listener, this.#clock);
+    const gate = new ListenerGate(listener, this.#clock, clusterSnapshotRules);
     state.gates.add(gate);
     if (state.latest) gate.offer(state.latest);
 
@@ -118,7 +118,7 @@ export class ClusterObserver {
   }
 
   stats(): ObserverStats {
-    return { polls: this.#polls, ...this.#probe.counts(), startedAt: this.#startedAt };
+    return { polls: this.#polls, ...this.#reader.counts(), startedAt: this.#startedAt };
   }
 
   async dispose(): Promise<void> {
@@ -127,7 +127,7 @@ export class ClusterObserver {
     this.#topics.clear();
     this.#stop();
     await Promise.allSettled([this.#inFlight, this.#memoryTask, this.#quorumTask]);
-    await this.#probe.close();
+    await this.#reader.close();
   }
 
   #start(): void {
@@ -147,7 +147,7 @@ export class ClusterObserver {
     // The admin connection lives only while someone watches. A poll still in flight may
     // reconnect, so close again once it has finished.
     const inFlight = this.#inFlight ?? Promise.resolve();
-    void inFlight.then(() => (this.#running ? undefined : this.#probe.close()));
+    void inFlight.then(() => (this.#running ? undefined : this.#reader.close()));
   }
 
   #schedule(delayMs: number): void {
@@ -167,11 +167,11 @@ export class ClusterObserver {
 
   async #poll(generation: number): Promise<void> {
     const topics = [...this.#topics.keys()];
-    const containersRead = this.#probe.readContainers().catch((): ContainerReading[] => []);
+    const containersRead = this.#reader.readContainers().catch((): ContainerReading[] => []);
     void containersRead.then((containers) => {
       if (generation === this.#generation) this.#refreshInBackground(containers.filter((c) => c.state === 'running').map((c) => c.container));
     });
-    const [metadata, containers] = await Promise.all([this.#probe.readMetadata(topics).catch(() => null), containersRead]);
+    const [metadata, containers] = await Promise.all([this.#reader.readMetadata(topics).catch(() => null), containersRead]);
     if (generation !== this.#generation) return;
     this.#polls += 1;
 
@@ -185,12 +185,13 @@ export class ClusterObserver {
     this.#schedule(again ? 0 : nextDelayMs);
   }
 
-  #publish(topic: WatchedTopic, metadata: MetadataReading | null, containers: readonly ContainerReading[], retryMs: number): void {
+  #publish(topic: string, metadata: MetadataReading | null, containers: readonly ContainerReading[], retryMs: number): void {
     const state = this.#topics.get(topic);
     if (!state) return;
     const partitions = metadata?.topics.get(topic);
     const note = !metadata ? unreachableNote(retryMs) : partitions ? undefined : missingTopicNote(topic);
     const snapshot: ClusterSnapshot = {
+      kind: 'kafka-cluster',
       at: this.#now(),
       reachable: metadata !== null,
       // In KRaft the Metadata response names a random live broker as "controller"; the
@@ -225,7 +226,7 @@ export class ClusterObserver {
     const now = this.#now();
     if (!this.#memoryTask && now - this.#memoryStartedAt >= MEMORY_EVERY_MS) {
       this.#memoryStartedAt = now;
-      this.#memoryTask = this.#probe.readMemory(running)
+      this.#memoryTask = this.#reader.readMemory(running)
         .then((memory) => {
           this.#memory = memory;
         })
@@ -236,7 +237,7 @@ export class ClusterObserver {
     }
     if (!this.#quorumTask && now - this.#quorumStartedAt >= this.#quorumEveryMs) {
       this.#quorumStartedAt = now;
-      this.#quorumTask = this.#probe.readQuorumLeader(running)
+      this.#quorumTask = this.#reader.readQuorumLeader(running)
         .then((leaderId) => {
           this.#quorumLeaderId = leaderId;
           this.#quorumKnown = true;

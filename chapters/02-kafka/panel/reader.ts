@@ -8,11 +8,12 @@
 // A poll every 10 s cannot carry that risk; `cat` costs nothing.
 import type Docker from 'dockerode';
 import type { Admin } from 'kafkajs';
-import { BROKER_CONTAINERS, containerState, createKafka, execInContainer } from '../cluster-access.ts';
-import type { ClusterSnapshot } from '../protocol.ts';
+import { containerState, execInContainer } from '../../../server/docker.ts';
+import { createKafka, type KafkaEndpoints } from '../kafka-access.ts';
+import type { BrokerView, PartitionView } from './snapshot.ts';
 
-export type PartitionView = ClusterSnapshot['partitions'][number];
-export type ContainerRunState = ClusterSnapshot['brokers'][number]['state'];
+export type { PartitionView };
+export type ContainerRunState = BrokerView['state'];
 
 export interface MetadataReading {
   registeredIds: number[];
@@ -31,19 +32,19 @@ export interface MemoryReading {
   limitBytes: number;
 }
 
-export interface ProbeCounts {
+export interface ReaderCounts {
   adminRequests: number;
   dockerRequests: number;
 }
 
-export interface ClusterProbe {
+export interface ClusterReader {
   /** Throws when no broker answers. */
   readMetadata(topics: readonly string[]): Promise<MetadataReading>;
   readContainers(): Promise<ContainerReading[]>;
   readMemory(containers: readonly string[]): Promise<Map<string, MemoryReading>>;
   /** The Raft leader as the running nodes know it; null when none knows one. */
   readQuorumLeader(containers: readonly string[]): Promise<number | null>;
-  counts(): ProbeCounts;
+  counts(): ReaderCounts;
   /** Drops the admin connection; the next read reconnects. */
   close(): Promise<void>;
 }
@@ -101,20 +102,22 @@ function countingDocker(docker: Docker, onRequest: () => void): Docker {
   return new (docker.constructor as new (options: { modem: unknown }) => Docker)({ modem });
 }
 
-export class LiveClusterProbe implements ClusterProbe {
+export class LiveClusterReader implements ClusterReader {
   readonly #docker: Docker;
+  readonly #endpoints: KafkaEndpoints;
   #admin: Admin | null = null;
   #removeRequestListener: (() => void) | null = null;
   #adminRequests = 0;
   #dockerRequests = 0;
 
-  constructor(docker: Docker) {
+  constructor(docker: Docker, endpoints: KafkaEndpoints) {
+    this.#endpoints = endpoints;
     this.#docker = countingDocker(docker, () => {
       this.#dockerRequests += 1;
     });
   }
 
-  counts(): ProbeCounts {
+  counts(): ReaderCounts {
     return { adminRequests: this.#adminRequests, dockerRequests: this.#dockerRequests };
   }
 
@@ -158,7 +161,7 @@ export class LiveClusterProbe implements ClusterProbe {
     if (this.#admin) return this.#admin;
     // Refused connections fail in milliseconds, so a few quick retries find a live seed
     // broker when one node is down instead of reporting the whole cluster unreachable.
-    const admin = createKafka('upbit-lab-observer').admin({ retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 500 } });
+    const admin = createKafka(this.#endpoints, 'upbit-lab-observer').admin({ retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 500 } });
     const removeListener = admin.on(admin.events.REQUEST, () => {
       this.#adminRequests += 1;
     });
@@ -175,7 +178,7 @@ export class LiveClusterProbe implements ClusterProbe {
   }
 
   async readContainers(): Promise<ContainerReading[]> {
-    return Promise.all(BROKER_CONTAINERS.map(async (container) => {
+    return Promise.all(this.#endpoints.brokers.map(async ({ container }) => {
       const state = await containerState(this.#docker, container);
       // A paused container still says Running, but its broker answers nobody.
       const run: ContainerRunState = !state.exists ? 'missing' : state.running && state.status !== 'paused' ? 'running' : 'stopped';

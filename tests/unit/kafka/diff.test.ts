@@ -2,8 +2,8 @@
 // a learner reads during failover, and which changes are worth a push at all.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MEMORY_JITTER_BYTES, diffSnapshots, differsMaterially } from '../../../server/observer/diff.ts';
-import type { ClusterSnapshot } from '../../../server/protocol.ts';
+import { MEMORY_JITTER_BYTES, diffSnapshots, differsMaterially } from '../../../chapters/02-kafka/panel/diff.ts';
+import type { ClusterSnapshot } from '../../../chapters/02-kafka/panel/snapshot.ts';
 
 const MiB = 1024 * 1024;
 type Broker = ClusterSnapshot['brokers'][number];
@@ -16,6 +16,7 @@ const partition = (id: number, leader: number, isr: number[], change: Partial<Pa
 
 function healthy(change: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   return {
+    kind: 'kafka-cluster',
     at: 1000,
     reachable: true,
     controllerId: 1,

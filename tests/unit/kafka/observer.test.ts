@@ -4,13 +4,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import type Docker from 'dockerode';
-import { ClusterObserver } from '../../../server/observer.ts';
-import type { ClusterProbe, ContainerReading, MemoryReading, MetadataReading, ProbeCounts } from '../../../server/observer/probe.ts';
-import type { ClusterSnapshot } from '../../../server/protocol.ts';
+import { ClusterObserver } from '../../../chapters/02-kafka/panel/observer.ts';
+import { kafkaChapter } from '../../../chapters/02-kafka/chapter.ts';
+import { kafkaEndpoints } from '../../../chapters/02-kafka/kafka-access.ts';
+import type { ClusterReader, ContainerReading, MemoryReading, MetadataReading, ReaderCounts } from '../../../chapters/02-kafka/panel/reader.ts';
+import type { ClusterSnapshot } from '../../../chapters/02-kafka/panel/snapshot.ts';
 
 const MiB = 1024 * 1024;
 
-class ScriptedProbe implements ClusterProbe {
+class ScriptedProbe implements ClusterReader {
   reachable = true;
   leaderOfPartition1 = 2;
   metadataCalls = 0;
@@ -43,7 +45,7 @@ class ScriptedProbe implements ClusterProbe {
     this.quorumInFlight -= 1;
     return 3;
   }
-  counts(): ProbeCounts {
+  counts(): ReaderCounts {
     return { adminRequests: this.metadataCalls * 2, dockerRequests: 0 };
   }
   async close(): Promise<void> {
@@ -70,7 +72,7 @@ async function dispose(observer: ClusterObserver): Promise<void> {
 }
 
 function observe(probe: ScriptedProbe) {
-  return new ClusterObserver({ docker: {} as Docker, probe, now: () => Date.now() });
+  return new ClusterObserver({ docker: {} as Docker, endpoints: kafkaEndpoints(kafkaChapter), reader: probe, now: () => Date.now() });
 }
 
 beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 }));

@@ -2,13 +2,14 @@
 // what the server sends, and keep a newest-first timeline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterSnapshot } from '../../../server/protocol.ts';
-import { ClusterTimeline, describeSnapshot, escapeXml, memoryText, partitionText, renderClusterSvg, TIMELINE_LENGTH } from '../../../src/islands/cluster-view.ts';
+import type { ClusterSnapshot } from '../../../chapters/02-kafka/panel/snapshot.ts';
+import { ClusterTimeline, describeSnapshot, escapeXml, memoryText, partitionText, renderClusterSvg, TIMELINE_LENGTH } from '../../../chapters/02-kafka/panel/site/view.ts';
 
 const MiB = 1024 * 1024;
 
 function snapshot(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   return {
+    kind: 'kafka-cluster',
     at: Date.UTC(2025, 0, 1, 3, 4, 5),
     reachable: true,
     controllerId: 1,

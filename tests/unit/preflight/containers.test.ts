@@ -2,9 +2,10 @@
 // project may hold kafka-1..3.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { probeContainers } from '../../../server/preflight/containers.ts';
+import { containersTitle, probeContainers as probeNames } from '../../../server/preflight/containers.ts';
 import type { ContainerSummary } from '../../../server/preflight/docker-session.ts';
 
+const probeContainers = (s: ReturnType<typeof session>) => probeNames(['kafka-1', 'kafka-2', 'kafka-3'], 'upbit-pipeline', s);
 const session = (list: ContainerSummary[] | null) => ({ timeoutMs: 100, containers: () => Promise.resolve(list) });
 const container = (name: string, project: string | null, state = 'running'): ContainerSummary => ({ name, project, state, publicPorts: [] });
 
@@ -26,4 +27,9 @@ test('a stranger holding a name fails with rm/rename fixes', async () => {
 
 test('an unreachable engine is a warning, not a pass', async () => {
   assert.equal((await probeContainers(session(null))).status, 'warn');
+});
+
+test('the title names the course\'s containers, numbered runs folded', () => {
+  assert.equal(containersTitle(['kafka-1', 'kafka-2', 'kafka-3']), '컨테이너 이름 kafka-1~3');
+  assert.equal(containersTitle(['kafka-1', 'kafka-2', 'kafka-3', 'jobmanager', 'taskmanager']), '컨테이너 이름 kafka-1~3, jobmanager, taskmanager');
 });

@@ -1,8 +1,13 @@
-// Thresholds for three 512 MB brokers, judged on the Docker engine's view when it is known
+// Thresholds for the course's memory need (chapter 2: three 512 MB brokers and a 256 MB tool), judged on the Docker engine's view when it is known
 // (Docker Desktop's VM), on the host otherwise.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assessResources } from '../../../server/preflight/resources.ts';
+import { assessResources as assess } from '../../../server/preflight/resources.ts';
+import { courseMemoryMiB } from '../../../server/course.ts';
+import { kafkaChapter } from '../../../chapters/02-kafka/chapter.ts';
+
+const CHAPTER_2_MIB = courseMemoryMiB([kafkaChapter]);
+const assessResources = (facts: Parameters<typeof assess>[0], platform: NodeJS.Platform) => assess(facts, CHAPTER_2_MIB, platform);
 
 const GIB = 1024 ** 3;
 
@@ -28,4 +33,18 @@ test('without the engine, the host decides and the detail says so', () => {
   const result = assessResources({ hostCpus: 4, hostMemBytes: 8 * GIB, engineCpus: null, engineMemBytes: null }, 'linux');
   assert.equal(result.status, 'pass');
   assert.match(result.detail, /호스트 기준으로 판단/);
+});
+
+test('chapter 2 alone needs 1.75 GiB of limits: the 2 and 4 GiB thresholds it always had', () => {
+  assert.equal(CHAPTER_2_MIB, 3 * 512 + 256);
+  assert.equal(assessResources({ hostCpus: 4, hostMemBytes: 2 * GIB - 1, engineCpus: null, engineMemBytes: null }, 'linux').status, 'fail');
+  assert.equal(assessResources({ hostCpus: 4, hostMemBytes: 2 * GIB, engineCpus: null, engineMemBytes: null }, 'linux').status, 'warn');
+  assert.equal(assessResources({ hostCpus: 4, hostMemBytes: 4 * GIB, engineCpus: null, engineMemBytes: null }, 'linux').status, 'pass');
+});
+
+test('a bigger course raises the bar and the detail says what the course needs', () => {
+  const result = assess({ hostCpus: 4, hostMemBytes: 4 * GIB, engineCpus: 4, engineMemBytes: 4 * GIB }, 6 * 1024, 'darwin');
+  assert.equal(result.status, 'fail');
+  assert.match(result.detail, /코스 전체 필요 6\.0 GiB/);
+  assert.match(result.fix ?? '', /12\.5 GiB 이상/);
 });

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { loadLabs } from '../../../labs/schema.ts';
+import { courseLabs as loadLabs } from '../../../chapters/index.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
@@ -24,7 +24,7 @@ function makeSite(docs: Record<string, string> | undefined): Site {
   // like a hoisted monorepo; a copy in /tmp with a symlinked node_modules confuses Astro.
   mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
   const root = mkdtempSync(join(projectRoot, 'test-results', 'site-'));
-  for (const entry of ['astro.config.mjs', 'tsconfig.json', 'package.json', 'labs', 'src', 'public']) {
+  for (const entry of ['astro.config.mjs', 'tsconfig.json', 'package.json', 'chapters', 'server', 'src', 'public']) {
     const from = join(projectRoot, entry);
     if (existsSync(from)) cpSync(from, join(root, entry), { recursive: true });
   }

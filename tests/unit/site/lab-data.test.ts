@@ -2,8 +2,8 @@
 // with a message that names the MDX reference and the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadLabs } from '../../../labs/schema.ts';
-import { actionView, clusterTopic, LabReferenceError, pageReference, requireLab, requireStep, siteLabs, solutionView } from '../../../src/components/lab-data.ts';
+import { courseLabs as loadLabs } from '../../../chapters/index.ts';
+import { actionView, LabReferenceError, panelToggleLabel, PANEL_TOGGLE_LABELS, pageReference, requireLab, requireStep, siteLabs, solutionView } from '../../../src/components/lab-data.ts';
 
 const labs = loadLabs();
 
@@ -12,7 +12,7 @@ test('siteLabs reads every lab under plain node and caches it', () => {
   assert.equal(siteLabs(), siteLabs());
 });
 
-test('every lab and step in labs/ resolves', () => {
+test('every lab and step of the course resolves', () => {
   for (const lab of labs) {
     assert.equal(requireLab(labs, lab.id, 'x').id, lab.id);
     lab.steps.forEach((step, index) => assert.equal(requireStep(labs, lab.id, step.id, 'x').index, index));
@@ -29,7 +29,7 @@ test('an unknown step names the reference, the page and the steps that exist', (
 });
 
 test('an unknown lab fails for <Lab> and <LabStep>', () => {
-  assert.throws(() => requireLab(labs, 'no-lab', 'p'), /<Lab id="no-lab" \/>.*labs\/no-lab\.yaml/);
+  assert.throws(() => requireLab(labs, 'no-lab', 'p'), /<Lab id="no-lab" \/>.*no-lab\.yaml이 어느 장의 labs에도 없습니다/);
   assert.throws(() => requireStep(labs, 'no-lab', 'x', 'p'), /<LabStep lab="no-lab" step="x" \/>/);
 });
 
@@ -47,11 +47,9 @@ test('action and solution views cover every kind', () => {
   );
 });
 
-test('each lab watches a topic the server accepts for cluster.watch', async () => {
-  const { ClientMessage } = await import('../../../server/protocol.ts');
-  assert.equal(clusterTopic(requireLab(labs, 'failover', 'p')), 'ledger');
-  assert.equal(clusterTopic(requireLab(labs, 'cluster-up', 'p')), 'upbit-ticker');
-  for (const lab of labs) {
-    assert.ok(ClientMessage.safeParse({ type: 'cluster.watch', on: true, topic: clusterTopic(lab) }).success, lab.id);
-  }
+test('every lab\'s panel is a kind the site draws; a lab without one gets no toggle; an unknown kind fails the build', () => {
+  for (const lab of labs) if (lab.panel) assert.ok(PANEL_TOGGLE_LABELS[lab.panel.kind], `${lab.id}: ${lab.panel.kind}`);
+  assert.equal(panelToggleLabel(requireLab(labs, 'failover', 'p')), '클러스터 그림');
+  assert.equal(panelToggleLabel({ ...requireLab(labs, 'failover', 'p'), panel: null }), null);
+  assert.throws(() => panelToggleLabel({ ...requireLab(labs, 'failover', 'p'), panel: { kind: 'flink-jobs', with: {} } }), LabReferenceError);
 });

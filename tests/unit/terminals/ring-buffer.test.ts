@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OutputRing, toPlainText } from '../../../server/terminals/ring-buffer.ts';
-import { demux, parseQuorumStatus } from '../../../server/cluster-access.ts';
+import { demux } from '../../../server/docker.ts';
+import { parseQuorumStatus } from '../../../chapters/02-kafka/kafka-access.ts';
 
 test('the ring keeps the newest whole chunks within its capacity', () => {
   const ring = new OutputRing(10);

@@ -1,9 +1,10 @@
-// DOM side of ClusterPanel.astro: draws each cluster.snapshot, keeps the event timeline and
-// announces changes politely. Drawing rules live in cluster-view.ts.
-import type { ClusterSnapshot } from '../../server/protocol.ts';
-import { clockTime, ClusterTimeline, describeSnapshot, renderClusterSvg } from './cluster-view.ts';
+// DOM side of KafkaClusterPanel.astro: draws each kafka-cluster snapshot, keeps the event
+// timeline and announces changes politely. Drawing rules live in view.ts.
+import type { PanelView } from '../../../../src/islands/panels.ts';
+import type { ClusterSnapshot } from '../snapshot.ts';
+import { clockTime, ClusterTimeline, describeSnapshot, renderClusterSvg } from './view.ts';
 
-export class ClusterPanelView {
+export class ClusterPanelView implements PanelView<ClusterSnapshot> {
   readonly #figure: HTMLElement | null;
   readonly #timeline: HTMLElement | null;
   readonly #live: HTMLElement | null;

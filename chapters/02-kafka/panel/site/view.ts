@@ -1,11 +1,8 @@
-// Turns a cluster.snapshot into what the cluster panel shows: an SVG picture (brokers,
+// Turns a kafka-cluster panel snapshot into what the cluster panel shows: an SVG picture (brokers,
 // quorum leader and controller, memory against the 512 MB limit, the topic's partitions with
 // leader and ISR), a text description for screen readers, and a short newest-first timeline.
 // State is carried by shape and words, never by colour alone. Pure strings, testable in node.
-import type { ClusterSnapshot } from '../../server/protocol.ts';
-
-type Broker = ClusterSnapshot['brokers'][number];
-type Partition = ClusterSnapshot['partitions'][number];
+import type { BrokerView as Broker, ClusterSnapshot, PartitionView as Partition } from '../snapshot.ts';
 
 /** docker-compose.yml limits every node to 512M. */
 export const DEFAULT_MEMORY_LIMIT_BYTES = 512 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // file and Docker's memory figures, which the observer reads without starting a JVM.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { brokerIdOf, memoryFromStats, pickQuorumLeader } from '../../../server/observer/probe.ts';
+import { brokerIdOf, memoryFromStats, pickQuorumLeader } from '../../../chapters/02-kafka/panel/reader.ts';
 
 const file = (leaderId: number, leaderEpoch: number) =>
   `{"clusterId":"","leaderId":${leaderId},"leaderEpoch":${leaderEpoch},"votedId":-1,"appliedOffset":0,"currentVoters":[{"voterId":1},{"voterId":2},{"voterId":3}],"data_version":0}\n`;

@@ -1,6 +1,6 @@
 // Decides, once per page, whether this page was opened through the lab server. The same
 // HTML is served statically too, so the answer comes from /api/status rather than the build.
-import { PROTOCOL_VERSION } from './wire.ts';
+import { PROTOCOL_VERSION } from '../../server/wire.ts';
 
 export type LabServerMode =
   /** Server present and our cookie is valid: show the lab buttons. */
@@ -27,7 +27,7 @@ export function readProgress(body: unknown): LabProgress {
   return progress;
 }
 
-export async function probeLabServer(fetchStatus: () => Promise<Response>, onProgress?: (progress: LabProgress) => void): Promise<LabServerMode> {
+export async function detectLabServer(fetchStatus: () => Promise<Response>, onProgress?: (progress: LabProgress) => void): Promise<LabServerMode> {
   let response: Response;
   try {
     response = await fetchStatus();

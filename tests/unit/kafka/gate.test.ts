@@ -1,9 +1,10 @@
-// Unit tests for the per-listener gate (server/observer/gate.ts) on a fake clock: only
-// changes go out, at most one every 500 ms, and nothing said in between is lost.
+// Unit tests for the per-listener gate (server/panels/gate.ts) with the kafka-cluster
+// panel's rules, on a fake clock: only changes go out, at most one every 500 ms, and nothing said in between is lost.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ListenerGate, MIN_PUSH_GAP_MS, type GateClock } from '../../../server/observer/gate.ts';
-import type { ClusterSnapshot } from '../../../server/protocol.ts';
+import { ListenerGate, MIN_PUSH_GAP_MS, type GateClock } from '../../../server/panels/gate.ts';
+import type { ClusterSnapshot } from '../../../chapters/02-kafka/panel/snapshot.ts';
+import { clusterSnapshotRules } from '../../../chapters/02-kafka/panel/diff.ts';
 
 class FakeClock implements GateClock {
   time = 0;
@@ -37,6 +38,7 @@ class FakeClock implements GateClock {
 }
 
 const snapshot = (leader: number, events: string[] = [], at = 0): ClusterSnapshot => ({
+  kind: 'kafka-cluster',
   at,
   reachable: true,
   controllerId: 1,
@@ -50,7 +52,7 @@ const snapshot = (leader: number, events: string[] = [], at = 0): ClusterSnapsho
 function setup() {
   const clock = new FakeClock();
   const received: ClusterSnapshot[] = [];
-  const gate = new ListenerGate((s) => received.push(s), clock);
+  const gate = new ListenerGate<ClusterSnapshot>((s) => received.push(s), clock, clusterSnapshotRules);
   return { clock, received, gate };
 }
 
@@ -84,10 +86,10 @@ test('at most twice a second under a change every 100 ms', () => {
   const clock = new FakeClock();
   const sentAt: number[] = [];
   const events: string[] = [];
-  const gate = new ListenerGate((s) => {
+  const gate = new ListenerGate<ClusterSnapshot>((s) => {
     sentAt.push(clock.now());
     events.push(...s.events);
-  }, clock);
+  }, clock, clusterSnapshotRules);
   for (let i = 0; i < 50; i += 1) {
     gate.offer(snapshot(i % 2 === 0 ? 1 : 2, [`change ${i}`], clock.time));
     clock.advance(100);
@@ -122,7 +124,7 @@ test('dispose cancels a held send; a throwing listener does not break the gate',
 
   const throwing = new ListenerGate(() => {
     throw new Error('socket closed');
-  }, clock);
+  }, clock, clusterSnapshotRules);
   const originalError = console.error;
   console.error = () => undefined;
   try {
