@@ -1,0 +1,117 @@
+// The road from a terminal to the one page attached to it: output is batched (a few ms) into
+// frames, and the bytes the page has not yet acknowledged are counted, so a flood pauses the
+// PTY above a high-water mark instead of growing server memory, and resumes below a low one.
+// With no page attached nothing is queued: the program keeps running, the replay ring keeps
+// what a later page needs.
+
+export const FLOW_HIGH_WATER = 256 * 1024;
+export const FLOW_LOW_WATER = 64 * 1024;
+const BATCH_MS = 5;
+const BATCH_MAX_CHARS = 64 * 1024;
+
+/** Where the attached page's bytes go; `send` returns nothing, flow control is by ack. */
+export interface TerminalSink {
+  send(data: string): void;
+  /** Another page took this terminal over. */
+  detached?(): void;
+}
+
+/** The PTY's brakes. */
+export interface Throttle {
+  pause(): void;
+  resume(): void;
+}
+
+export class PageStream {
+  readonly #throttle: Throttle;
+  #sink: TerminalSink | null = null;
+  #batch: string[] = [];
+  #batchChars = 0;
+  #batchTimer: NodeJS.Timeout | null = null;
+  #unacked = 0;
+  #paused = false;
+
+  constructor(throttle: Throttle) {
+    this.#throttle = throttle;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get unacknowledged(): number {
+    return this.#unacked;
+  }
+
+  push(data: string): void {
+    if (!this.#sink) return;
+    this.#batch.push(data);
+    this.#batchChars += data.length;
+    if (this.#batchChars >= BATCH_MAX_CHARS) {
+      this.#flush();
+    } else if (!this.#batchTimer) {
+      this.#batchTimer = setTimeout(() => this.#flush(), BATCH_MS);
+    }
+  }
+
+  /** Makes `sink` the one page that sees the output; the page that had it is told. */
+  attach(sink: TerminalSink): void {
+    const previous = this.#sink;
+    this.#dropBatch();
+    this.#sink = sink;
+    this.#unacked = 0;
+    this.#resume();
+    if (previous && previous !== sink) previous.detached?.();
+  }
+
+  detach(sink: TerminalSink): void {
+    if (this.#sink !== sink) return;
+    this.#sink = null;
+    this.#dropBatch();
+    // Nobody is reading: keep the program running.
+    this.#unacked = 0;
+    this.#resume();
+  }
+
+  ack(bytes: number): void {
+    this.#unacked = Math.max(0, this.#unacked - bytes);
+    if (this.#paused && this.#unacked < FLOW_LOW_WATER) this.#resume();
+  }
+
+  /** Stops sending for good (the terminal is going away). */
+  close(): void {
+    this.#sink = null;
+    this.#dropBatch();
+  }
+
+  #flush(): void {
+    this.#stopTimer();
+    if (!this.#sink || this.#batch.length === 0) return;
+    const chunk = this.#batch.join('');
+    this.#batch = [];
+    this.#batchChars = 0;
+    this.#unacked += Buffer.byteLength(chunk);
+    this.#sink.send(chunk);
+    if (!this.#paused && this.#unacked > FLOW_HIGH_WATER) {
+      this.#paused = true;
+      this.#throttle.pause();
+    }
+  }
+
+  #dropBatch(): void {
+    this.#stopTimer();
+    this.#batch = [];
+    this.#batchChars = 0;
+  }
+
+  #stopTimer(): void {
+    if (this.#batchTimer) clearTimeout(this.#batchTimer);
+    this.#batchTimer = null;
+  }
+
+  #resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#throttle.resume();
+  }
+}
