@@ -14,7 +14,7 @@ import { kafkaChapter } from '../chapters/02-kafka/chapter.ts';
 import { kafkaEndpoints } from '../chapters/02-kafka/kafka-access.ts';
 import { WebSocket } from 'ws';
 import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/wire.ts';
-import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tests/e2e/harness.ts';
+import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tools/harness.ts';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = join(REPO_ROOT, 'compose');

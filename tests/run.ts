@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { probeDockerEngine } from '../server/preflight/index.ts';
 import { REPO_ROOT } from '../server/paths.ts';
-import { findChromium, noBrowserHelp } from './e2e/harness.ts';
+import { findChromium, noBrowserHelp } from '../tools/harness.ts';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

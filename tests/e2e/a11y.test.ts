@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, REPO_ROOT, screenshotPath, startLabServer, type BrowserSession, type LabServer } from './harness.ts';
+import { launchBrowser, REPO_ROOT, screenshotPath, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
 import { openDock, waitForLive } from './page-driver.ts';
 
 const AXE_PATH = join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { LAB_ORDER, courseLabs as loadLabs } from '../../chapters/index.ts';
 import type { Lab } from '../../server/labs.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
-import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from './harness.ts';
+import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
 import {
   card,
   checkStep,

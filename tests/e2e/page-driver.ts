@@ -3,7 +3,7 @@
 // shows and search its scrollback. Selectors are the data-* attributes the components render
 // (src/components/*.astro), never styling classes, so layout changes do not break the tests.
 import type { Locator, Page } from 'playwright-core';
-import { sleep } from './harness.ts';
+import { sleep } from '../../tools/harness.ts';
 
 export type FinalStatus = 'passed' | 'failed';
 

@@ -1,4 +1,5 @@
-// Shared plumbing for the browser end-to-end tests and the benchmark: start a real lab server
+// Shared plumbing for the browser end-to-end tests and the benchmark (outside tests/, so the
+// benchmark imports no test file): start a real lab server
 // (`node server/main.ts`) on a free port with its own state folder, read the tokened address
 // it prints, and launch a headless Chromium. Each helper returns an owner with dispose(), so
 // a test file's after() can release the server process, the browser and the temp folders.
@@ -10,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 
 export const CHROMIUM_ARGS = [
