@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { LAB_ORDER } from '../../chapters/index.ts';
 import { loadCourse } from '../../chapters/plugins.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
@@ -25,7 +26,7 @@ after(async () => {
   console.log(`# lab durations (s): ${JSON.stringify(Object.fromEntries(Object.entries(durations).map(([k, v]) => [k, +(v / 1000).toFixed(1)])))}`);
 });
 
-for (const labId of ['cluster-up', 'topics', 'console', 'clients', 'failover', 'troubleshoot', 'teardown']) {
+for (const labId of LAB_ORDER) {
   test(`lab ${labId}: every check fails before its step and passes after`, async (t) => {
     const lab = runtime.labs.find((l) => l.id === labId)!;
     const started = Date.now();

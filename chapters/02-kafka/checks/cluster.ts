@@ -172,8 +172,8 @@ export const nothingLeft = defineCheck({
     const oneOff = [...containers, ...named].filter((c) => c.Labels['com.docker.compose.oneoff'] === 'True').map((c) => c.Names[0]?.replace(/^\//, '') ?? c.Id);
     if (oneOff.length > 0) {
       // `docker compose run` containers whose client was killed keep running and hold the network.
-      return fail(`docker compose run으로 띄운 도구 컨테이너가 아직 돌고 있습니다: ${oneOff.join(', ')}. docker rm -f ${oneOff.join(' ')} 후 docker compose down -v를 다시 실행하세요.`, left);
+      return fail(`docker compose run으로 띄운 도구 컨테이너가 아직 돌고 있습니다: ${oneOff.join(', ')}. docker rm -f ${oneOff.join(' ')} 후 docker compose --profile '*' down -v를 다시 실행하세요.`, left);
     }
-    return fail(`아직 남아 있습니다: ${left.join(', ')}. compose 폴더에서 docker compose down -v를 실행하세요.`, left);
+    return fail(`아직 남아 있습니다: ${left.join(', ')}. compose 폴더에서 docker compose --profile '*' down -v를 실행하세요.`, left);
   },
 });
