@@ -14,6 +14,8 @@ import { DockerSession } from '../../server/preflight/docker-session.ts';
 import { probePort } from '../../server/preflight/ports.ts';
 import type { PreflightReport } from '../../server/preflight/types.ts';
 
+import { preflightCourse } from '../../chapters/index.ts';
+
 const doctorCli = fileURLToPath(new URL('../../server/cli/doctor.ts', import.meta.url));
 
 function listen(server: Server, options: { host: string; port: number } | string): Promise<void> {
@@ -159,7 +161,15 @@ test('(c) the Docker engine running on this machine passes, and doctor --json is
   assert.equal(run.code, report.ok ? 0 : 1);
   assert.equal(typeof report.durationMs, 'number');
   const ids = report.results.map((entry) => entry.id);
-  for (const id of ['docker-engine', 'compose-v2', 'kafka-image', 'ports:29092', 'ports:29093', 'ports:29094', 'ports:8080', 'resources', 'node', 'containers']) {
+  // Every port and image the manifests declare gets its line (chapter 2: 29092-29094, 8080, KAFKA_IMAGE).
+  const course = preflightCourse();
+  const expected = [
+    'docker-engine', 'compose-v2', 'resources', 'node', 'containers',
+    ...course.services.flatMap((service) => service.ports.map((port) => `ports:${port.host}`)),
+    ...course.services.filter((service) => service.role !== 'optional').map((service) => `image:${service.image.variable ?? service.image.fallback}`),
+  ];
+  for (const id of ['ports:29092', 'ports:29093', 'ports:29094', 'ports:8080', 'image:KAFKA_IMAGE']) assert.ok(expected.includes(id), id);
+  for (const id of expected) {
     assert.ok(ids.includes(id), `missing ${id}`);
   }
   for (const entry of report.results) {
