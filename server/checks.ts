@@ -4,7 +4,7 @@
 // checks reach its services through `context.endpoints`, which the chapter's plug-in supplies
 // (the core never knows a broker list or a URL).
 import type Docker from 'dockerode';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Lab, LabStep } from './labs.ts';
 import type { CheckResult } from './wire.ts';
 
@@ -35,6 +35,12 @@ export interface CheckContext<Endpoints = unknown> {
   /** What the check's chapter says its services are reached at. */
   endpoints: Endpoints;
 }
+
+/**
+ * The one way a check names the lab terminal whose output it reads (`with: { terminal: ... }`),
+ * `main` unless the lab says otherwise. Its value is a terminal name like the lab file's.
+ */
+export const terminalParam = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/).default('main');
 
 export interface CheckDefinition<Params, Endpoints = unknown> {
   name: string;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { containerLogs, containerState } from '../../../server/docker.ts';
 import { describeQuorum, parseQuorumStatus, withAdmin } from '../kafka-access.ts';
-import { fail, pass } from '../../../server/checks.ts';
+import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck, type KafkaCheckContext } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
 
@@ -63,7 +63,7 @@ export const containersRunning = defineCheck({
 
 export const composePsOutput = defineCheck({
   name: 'compose-ps-output',
-  params: z.object({ terminal: z.string().default('main') }).strict(),
+  params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     const text = context.output(params.terminal);
     const rows = context.endpoints.brokers.map(({ container: name }) => ({ name, line: text.split('\n').find((l) => l.trim().startsWith(name)) }));
@@ -77,7 +77,7 @@ export const composePsOutput = defineCheck({
 
 export const serverStartedLogs = defineCheck({
   name: 'server-started-logs',
-  params: z.object({ terminal: z.string().default('main') }).strict(),
+  params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     const evidence: string[] = [];
     const missing: string[] = [];
@@ -119,7 +119,7 @@ async function clusterHealth(context: KafkaCheckContext) {
 
 export const quorumHealthy = defineCheck({
   name: 'quorum-healthy',
-  params: z.object({ terminal: z.string().default('main') }).strict(),
+  params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     const { brokers, quorum } = await clusterHealth(context);
     const evidence: string[] = [];

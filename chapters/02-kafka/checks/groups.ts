@@ -3,7 +3,7 @@
 import { AssignerProtocol, type Admin } from 'kafkajs';
 import { z } from 'zod';
 import { withAdmin } from '../kafka-access.ts';
-import { fail, pass } from '../../../server/checks.ts';
+import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
 
@@ -98,7 +98,7 @@ const LAG_ROW = /^\S+\s+(\S+)\s+(\d+)\s+(\d+|-)\s+(\d+|-)\s+(\d+|-)/;
 
 export const groupLagOutput = defineCheck({
   name: 'group-lag-output',
-  params: z.object({ group: z.string(), topic: z.string(), terminal: z.string().default('main') }).strict(),
+  params: z.object({ group: z.string(), topic: z.string(), terminal: terminalParam }).strict(),
   async verify(context, params) {
     const rows = context.output(params.terminal).split('\n')
       .map((line) => LAG_ROW.exec(line.trim()))

@@ -1,7 +1,7 @@
 // Checks of topics: the shape the learner asked for, and reading describe's Leader/Replicas/Isr.
 import { z } from 'zod';
 import { withAdmin, type KafkaEndpoints } from '../kafka-access.ts';
-import { fail, pass } from '../../../server/checks.ts';
+import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
 
@@ -37,7 +37,7 @@ export async function clusterAndTopic(endpoints: KafkaEndpoints, topic: string):
 
 export const topicShape = defineCheck({
   name: 'topic-shape',
-  params: z.object({ topic: z.string(), partitions: z.number().int(), replicationFactor: z.number().int(), terminal: z.string().default('main') }).strict(),
+  params: z.object({ topic: z.string(), partitions: z.number().int(), replicationFactor: z.number().int(), terminal: terminalParam }).strict(),
   async verify(context, params) {
     const partitions = await topicPartitions(context.endpoints, params.topic);
     if (!partitions) return fail(`토픽 ${withJosa(params.topic, '이/가')} 없습니다. 생성 명령의 출력에 오류가 있는지 보세요.`);
@@ -57,7 +57,7 @@ const DESCRIBE_LINE = /Partition:\s*(\d+)\s+Leader:\s*(-?\d+)\s+Replicas:\s*([\d
 
 export const topicDescribeOutput = defineCheck({
   name: 'topic-describe-output',
-  params: z.object({ topic: z.string(), terminal: z.string().default('main') }).strict(),
+  params: z.object({ topic: z.string(), terminal: terminalParam }).strict(),
   async verify(context, params) {
     // The cluster and the topic first: a missing topic is the cause to name, not the output
     // that could not have appeared without it.

@@ -3,7 +3,7 @@
 // to resolve an advertised address).
 import { z } from 'zod';
 import { containerLogs, containerState } from '../../../server/docker.ts';
-import { fail, pass } from '../../../server/checks.ts';
+import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck } from './define.ts';
 
 export const clusterIdMismatch = defineCheck({
@@ -32,7 +32,7 @@ export const clusterIdMismatch = defineCheck({
 
 export const advertisedListenerError = defineCheck({
   name: 'advertised-listener-error',
-  params: z.object({ terminal: z.string().default('main') }).strict(),
+  params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     // The override file (compose/troubleshoot/wrong-listener.yml) changes the first broker.
     const state = await containerState(context.docker, context.endpoints.brokers[0]!.container);
