@@ -2,11 +2,11 @@
 // chapter page ships almost no JavaScript until then. It binds the server-rendered <Lab>,
 // <LabStep> and dock markup to one LabConnection and turns buttons into requests. The jobs
 // behind it have their own modules: terminal slots (terminal-slots.ts), step cards
-// (step-card.ts), a lab's section and dock (lab-panel.ts), live panels (panels.ts). It owns
+// (step-card.ts), a lab's section and dock (lab-section.ts), live panels (panels.ts). It owns
 // every resource it creates and releases them in dispose().
 import type { ServerMessage } from '../../server/wire.ts';
 import { LabConnection, labSocketUrl, type ConnectionState } from './connection.ts';
-import { LabPanel } from './lab-panel.ts';
+import { LabSection } from './lab-section.ts';
 import { createPanelView } from './panels.ts';
 import { fetchLabStatus, detectLabServer } from './server-mode.ts';
 import { StepBoard, type StepCard } from './step-card.ts';
@@ -36,12 +36,12 @@ const NOT_CONNECTED = '랩 서버에 연결되어 있지 않습니다. 연결이
 class PageLabClient implements LabClient {
   readonly #connection: LabConnection;
   readonly #terminals: TerminalSlots;
-  readonly #panels = new Map<string, LabPanel>();
+  readonly #sections = new Map<string, LabSection>();
   readonly #steps: StepBoard;
   readonly #openWaiters = new Set<(open: boolean) => void>();
   readonly #listeners = new AbortController();
   readonly #announcer: HTMLElement;
-  #lastPanel: LabPanel | undefined;
+  #lastPanel: LabSection | undefined;
   #wasOpen = false;
   /** Lab whose panel the server is sending us, undefined when not watching. */
   #watching: string | undefined;
@@ -56,7 +56,7 @@ class PageLabClient implements LabClient {
     this.#steps = new StepBoard(root, (text) => this.#announce(text));
     for (const element of root.querySelectorAll<HTMLElement>('[data-lab-root]')) {
       const id = element.dataset.lab;
-      if (!id || this.#panels.has(id)) continue;
+      if (!id || this.#sections.has(id)) continue;
       const dockElement = element.querySelector<HTMLElement>('[data-lab-dock]');
       const panelElement = element.querySelector<HTMLElement>('[data-lab-panel]');
       const dock = dockElement
@@ -66,7 +66,7 @@ class PageLabClient implements LabClient {
         })
         : undefined;
       const live = panelElement ? createPanelView(panelElement, `panel-${id}`) : undefined;
-      this.#panels.set(id, new LabPanel(id, element, dock, live));
+      this.#sections.set(id, new LabSection(id, element, dock, live));
     }
 
     this.#connection = new LabConnection(labSocketUrl(location), {
@@ -75,7 +75,7 @@ class PageLabClient implements LabClient {
       frame: (slot, payload) => this.#terminals.frame(slot, payload),
     }, () => detectLabServer(fetchLabStatus));
     this.#terminals = new TerminalSlots(this.#connection, (view) => {
-      this.#panels.get(view.lab)?.showError('붙여 넣은 내용이 64 KiB를 넘어 보내지 않았습니다. 나눠서 붙여 넣으세요.');
+      this.#sections.get(view.lab)?.showError('붙여 넣은 내용이 64 KiB를 넘어 보내지 않았습니다. 나눠서 붙여 넣으세요.');
     });
 
     const signal = this.#listeners.signal;
@@ -86,7 +86,7 @@ class PageLabClient implements LabClient {
     }, { signal });
     root.addEventListener('keydown', (event) => {
       if (event.key !== 'Escape') return;
-      const panel = [...this.#panels.values()].find((p) => p.dock?.visible && p.dock.element.contains(event.target as Node | null));
+      const panel = [...this.#sections.values()].find((p) => p.dock?.visible && p.dock.element.contains(event.target as Node | null));
       // Escape closes the dock only from its bar; inside a terminal it belongs to the program.
       if (panel && !(event.target instanceof HTMLElement && event.target.closest('.xterm'))) this.#hideDock(panel, true);
     }, { signal });
@@ -94,7 +94,7 @@ class PageLabClient implements LabClient {
   }
 
   async perform(action: string, labId: string, stepId: string | undefined, trigger: HTMLElement): Promise<void> {
-    const panel = this.#panels.get(labId);
+    const panel = this.#sections.get(labId);
     const card = stepId === undefined ? undefined : this.#steps.get(labId, stepId);
     if (panel) this.#lastPanel = panel;
     panel?.clearError();
@@ -145,7 +145,7 @@ class PageLabClient implements LabClient {
     this.#terminals.dispose();
     for (const resolve of this.#openWaiters) resolve(false);
     this.#openWaiters.clear();
-    for (const panel of this.#panels.values()) panel.dock?.dispose();
+    for (const panel of this.#sections.values()) panel.dock?.dispose();
     this.#announcer.remove();
   }
 
@@ -153,12 +153,12 @@ class PageLabClient implements LabClient {
 
   #onState(state: ConnectionState): void {
     const text = state === 'open' && this.#wasOpen ? '다시 연결되었습니다.' : CONNECTION_TEXT[state];
-    for (const panel of this.#panels.values()) panel.setConnection(text);
+    for (const panel of this.#sections.values()) panel.setConnection(text);
     if (state === 'open') {
       for (const resolve of this.#openWaiters) resolve(true);
       this.#openWaiters.clear();
       this.#watching = undefined;
-      for (const panel of this.#panels.values()) this.#terminals.reopen(panel.terminalViews());
+      for (const panel of this.#sections.values()) this.#terminals.reopen(panel.terminalViews());
       this.#syncPanelWatch();
       this.#wasOpen = true;
       return;
@@ -180,7 +180,7 @@ class PageLabClient implements LabClient {
         this.#steps.apply(message.state, true);
         return;
       case 'terminal.opened': {
-        const view = this.#panels.get(message.lab)?.dock?.views.get(message.terminal);
+        const view = this.#sections.get(message.lab)?.dock?.views.get(message.terminal);
         if (view) this.#terminals.opened(view, message.slot);
         return;
       }
@@ -188,12 +188,12 @@ class PageLabClient implements LabClient {
         this.#terminals.exited(message.slot, message.exitCode);
         return;
       case 'panel.snapshot': {
-        const panel = this.#panels.get(message.lab);
+        const panel = this.#sections.get(message.lab);
         if (panel?.dock?.visible && panel.live?.kind === message.snapshot.kind) panel.live.view.render(message.snapshot);
         return;
       }
       case 'error': {
-        const panel = this.#lastPanel ?? this.#panels.values().next().value;
+        const panel = this.#lastPanel ?? this.#sections.values().next().value;
         const text = `${message.message} (${message.code})`;
         if (panel) panel.showError(text);
         else this.#announce(text);
@@ -204,15 +204,15 @@ class PageLabClient implements LabClient {
 
   // ---- dock and live panel -----------------------------------------------------------
 
-  #showDock(panel: LabPanel): void {
+  #showDock(panel: LabSection): void {
     if (!panel.dock) return;
     // One dock on screen at a time: a page with two labs shows the one last used.
-    for (const other of this.#panels.values()) if (other !== panel && other.dock?.visible) this.#hideDock(other, false);
+    for (const other of this.#sections.values()) if (other !== panel && other.dock?.visible) this.#hideDock(other, false);
     panel.dock.show();
     this.#syncPanelWatch();
   }
 
-  #hideDock(panel: LabPanel, returnFocus: boolean): void {
+  #hideDock(panel: LabSection, returnFocus: boolean): void {
     if (!panel.dock?.visible) return;
     panel.dock.hide();
     panel.live?.view.resetAnnouncements();
@@ -220,7 +220,7 @@ class PageLabClient implements LabClient {
     if (returnFocus) panel.element.querySelector<HTMLButtonElement>('[data-lab-action="open"]')?.focus();
   }
 
-  #togglePanel(panel: LabPanel | undefined, trigger: HTMLElement): void {
+  #togglePanel(panel: LabSection | undefined, trigger: HTMLElement): void {
     // The dock (and the panel column in it) is moved under <body> when first shown.
     const column = panel?.dock?.element.querySelector<HTMLElement>('[data-lab-panel]');
     if (!panel || !column) return;
@@ -233,7 +233,7 @@ class PageLabClient implements LabClient {
   /** Watch a lab's panel only while its dock, with the panel open, is on screen. */
   #syncPanelWatch(): void {
     let lab: string | undefined;
-    for (const panel of this.#panels.values()) {
+    for (const panel of this.#sections.values()) {
       const dock = panel.dock;
       const column = dock?.element.querySelector<HTMLElement>('[data-lab-panel]');
       if (dock?.visible && column && !column.hidden) lab = panel.id;
@@ -265,14 +265,14 @@ class PageLabClient implements LabClient {
     });
   }
 
-  async #requireOpen(panel: LabPanel | undefined, card: StepCard | undefined): Promise<boolean> {
+  async #requireOpen(panel: LabSection | undefined, card: StepCard | undefined): Promise<boolean> {
     if (await this.#whenOpen()) return true;
     const state = this.#connection.state;
     this.#showError(panel, card, state === 'token-lost' || state === 'version-mismatch' ? CONNECTION_TEXT[state] : NOT_CONNECTED);
     return false;
   }
 
-  #showError(panel: LabPanel | undefined, card: StepCard | undefined, text: string): void {
+  #showError(panel: LabSection | undefined, card: StepCard | undefined, text: string): void {
     if (panel) panel.showError(text);
     else if (card) card.showMessage(text);
     else this.#announce(text);

@@ -3,7 +3,7 @@
 import type { PanelView } from './panels.ts';
 import type { LabDock, TerminalView } from './terminal-dock.ts';
 
-export class LabPanel {
+export class LabSection {
   readonly id: string;
   readonly element: HTMLElement;
   readonly dock: LabDock | undefined;
