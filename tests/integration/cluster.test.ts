@@ -38,7 +38,7 @@ test('docker compose up -d brings three brokers and a quorum of three voters', a
   assert.ok(quorum?.leaderId, 'quorum has a leader');
   assert.deepEqual(quorum.voters, [1, 2, 3]);
   console.log(`# ready (3 brokers + quorum leader) ${((Date.now() - started) / 1000).toFixed(1)} s after up -d`);
-  for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) {
+  for (const { container: name } of KAFKA.brokers) {
     assert.match(await containerLogs(docker, name), /Kafka Server started/, `${name} logged its start`);
   }
 });
