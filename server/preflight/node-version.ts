@@ -1,25 +1,21 @@
-// Probe 6: can this Node run the course's .ts files directly? Type stripping is on by
-// default from Node 22.18 and 23.6 (and every 24+); older versions fail on the first import.
+// Probe 6: can this Node run the course's .ts files directly? The range is package.json
+// engines.node (type stripping is on by default from 22.18 and 23.6; astro's undici needs
+// 22.19), read and worded by scripts/node-gate.cjs, the gate every npm script passes first,
+// so the doctor and the refusal an old Node prints say the same thing.
+import { AFTER_INSTALL, installSteps, problemText, requiredRange, satisfies } from '../../scripts/node-gate.cjs';
 import type { ProbeResult } from './types.ts';
 
-export const NODE_FIX = 'Node.js 24 LTS(최소 22.18)를 설치하세요: https://nodejs.org 또는 nvm install 24';
+/** Every platform's install steps and what to do after, one per line, as the gate prints them. */
+export const NODE_FIX = [...installSteps(), AFTER_INSTALL].join('\n');
 
-/** True when `version` (like `22.18.0` or `v24.1.0`) strips types without flags. */
-export function supportsTypeStripping(version: string): boolean {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map((part) => Number.parseInt(part, 10));
-  if (major >= 24) return true;
-  if (major === 23) return minor >= 6;
-  if (major === 22) return minor >= 18;
-  return false;
+/** True when `version` (like `22.19.0` or `v24.1.0`) is inside package.json engines.node. */
+export function supportsTypeStripping(version: string, range: string = requiredRange()): boolean {
+  return satisfies(version, range);
 }
 
-export function probeNodeVersion(version: string = process.versions.node): ProbeResult {
-  if (supportsTypeStripping(version)) {
-    return { id: 'node', title: 'Node.js', status: 'pass', detail: `Node ${version} (TypeScript 파일을 바로 실행)` };
+export function probeNodeVersion(version: string = process.versions.node, range: string = requiredRange()): ProbeResult {
+  if (satisfies(version, range)) {
+    return { id: 'node', title: 'Node.js', status: 'pass', detail: `Node ${version} (TypeScript 파일을 바로 실행, package.json engines.node ${range} 충족)` };
   }
-  return {
-    id: 'node', title: 'Node.js', status: 'fail',
-    detail: `Node ${version}에서는 .ts 파일을 바로 실행할 수 없습니다 (22.18 이상 필요)`,
-    fix: NODE_FIX,
-  };
+  return { id: 'node', title: 'Node.js', status: 'fail', detail: problemText(version, range), fix: NODE_FIX };
 }
