@@ -1,5 +1,6 @@
 // Public surface of the preflight probes, so the lab server and the test runner import one
 // module instead of reaching into each probe file.
+export { probeBrokerExits } from './broker-exits.ts';
 export { probeComposeV2, parseComposeVersion } from './compose.ts';
 export { probeContainers } from './containers.ts';
 export { probeDockerEngine, START_DOCKER_FIX } from './docker-engine.ts';

@@ -1,6 +1,7 @@
 // Runs every preflight probe concurrently, each under its own deadline, and collects one
 // report. Shared by `npm run doctor`, the lab server's start-up and the test runner, which
 // can ask for a subset (`only`) instead of the whole list.
+import { probeBrokerExits } from './broker-exits.ts';
 import { probeComposeV2 } from './compose.ts';
 import { probeContainers } from './containers.ts';
 import { probeDockerEngine } from './docker-engine.ts';
@@ -15,7 +16,7 @@ import {
   type PreflightReport, type ProbeId, type ProbeResult,
 } from './types.ts';
 
-export const ALL_PROBES: readonly ProbeId[] = ['docker-engine', 'compose-v2', 'kafka-image', 'ports', 'resources', 'node', 'containers'];
+export const ALL_PROBES: readonly ProbeId[] = ['docker-engine', 'compose-v2', 'kafka-image', 'ports', 'resources', 'node', 'containers', 'brokers'];
 
 export type PreflightOptions = {
   /** Probes to run, in report order; default all. */
@@ -77,6 +78,9 @@ function planProbes(options: PreflightOptions, session: DockerSession): PlannedP
         break;
       case 'containers':
         plan.push({ id, title: '컨테이너 이름 kafka-1~3', run: () => probeContainers(session) });
+        break;
+      case 'brokers':
+        plan.push({ id, title: '멈춘 브로커', run: () => probeBrokerExits(session) });
         break;
     }
   }

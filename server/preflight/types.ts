@@ -3,7 +3,7 @@
 
 export type ProbeStatus = 'pass' | 'warn' | 'fail';
 
-export type ProbeId = 'docker-engine' | 'compose-v2' | 'kafka-image' | 'ports' | 'resources' | 'node' | 'containers';
+export type ProbeId = 'docker-engine' | 'compose-v2' | 'kafka-image' | 'ports' | 'resources' | 'node' | 'containers' | 'brokers';
 
 export type ProbeResult = {
   /** Stable id; port probes add the port (`ports:29092`) so several can be told apart. */

@@ -159,7 +159,7 @@ test('(c) the Docker engine running on this machine passes, and doctor --json is
   assert.equal(run.code, report.ok ? 0 : 1);
   assert.equal(typeof report.durationMs, 'number');
   const ids = report.results.map((entry) => entry.id);
-  for (const id of ['docker-engine', 'compose-v2', 'kafka-image', 'ports:29092', 'ports:29093', 'ports:29094', 'ports:8080', 'resources', 'node', 'containers']) {
+  for (const id of ['docker-engine', 'compose-v2', 'kafka-image', 'ports:29092', 'ports:29093', 'ports:29094', 'ports:8080', 'resources', 'node', 'containers', 'brokers']) {
     assert.ok(ids.includes(id), `missing ${id}`);
   }
   for (const entry of report.results) {
