@@ -14,7 +14,9 @@
 // soak-kafka-N, host ports 39092-39094, its own network and volumes, so the soak never
 // touches the course's shared kafka-1..3 and needs no lock; settings are otherwise the same) ·
 // --slot K (with --isolated: project upbit-soak-K, containers soak-K-kafka-N, ports 39092+10K,
-// so two soaks, e.g. before and after a fix, can run side by side under the same load).
+// so two soaks, e.g. before and after a fix, can run side by side under the same load) ·
+// --wait-limit SEC (how long to wait for 3 brokers; default 300) · --resume (add to the
+// label's stored starts instead of replacing them) · --report (print the stored summaries).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +33,6 @@ const RESULTS = join(REPO_ROOT, 'bench', 'soak-results.json');
 const COURSE_BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
 const COURSE_PORTS = [29092, 29093, 29094];
 const isolatedPorts = (slot: number) => [39092, 39093, 39094].map((p) => p + 10 * slot);
-const WAIT_LIMIT_MS = 180_000;
 
 interface Options {
   starts: number;
@@ -43,6 +44,9 @@ interface Options {
   keepUp: boolean;
   isolated: boolean;
   slot: number;
+  waitLimitSec: number;
+  resume: boolean;
+  report: boolean;
 }
 
 /** Container names, bootstrap addresses and compose project the soak drives. */
@@ -71,7 +75,10 @@ interface BrokerSample {
 interface StartResult {
   index: number;
   at: string;
+  /** No broker stopped and none logged an OutOfMemoryError (a slow start is not a crash). */
   ok: boolean;
+  /** The 3 brokers did not register within the wait limit (the machine was slow). */
+  timedOut?: boolean;
   /** `docker compose up -d` invoked → kafkajs describeCluster lists 3 brokers; null if never. */
   toThreeBrokersMs: number | null;
   upReturnedMs: number;
@@ -81,7 +88,7 @@ interface StartResult {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { starts: 30, label: 'current', lock: null, composeFile: join(WORKSPACE_DIR, 'docker-compose.yml'), settleSec: 15, heapEvery: 10, keepUp: false, isolated: false, slot: 0 };
+  const options: Options = { starts: 30, label: 'current', lock: null, composeFile: join(WORKSPACE_DIR, 'docker-compose.yml'), settleSec: 15, heapEvery: 10, keepUp: false, isolated: false, slot: 0, waitLimitSec: 300, resume: false, report: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => {
@@ -98,6 +105,9 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--keep-up') options.keepUp = true;
     else if (arg === '--isolated') options.isolated = true;
     else if (arg === '--slot') options.slot = Number.parseInt(next(), 10);
+    else if (arg === '--wait-limit') options.waitLimitSec = Number.parseInt(next(), 10);
+    else if (arg === '--resume') options.resume = true;
+    else if (arg === '--report') options.report = true;
     else if (arg === '--child-start') continue; // handled in main
     else if (arg?.startsWith('--child-')) i++;
     else throw new Error(`unknown argument: ${arg}`);
@@ -236,7 +246,7 @@ async function coldStart(options: Options, target: Target, index: number): Promi
   try {
     await compose(target.composeFile, 'up', '-d');
     upReturnedMs = Date.now() - started;
-    while (Date.now() - started < WAIT_LIMIT_MS) {
+    while (Date.now() - started < options.waitLimitSec * 1000) {
       if ((await countBrokers(kafka)) >= 3) {
         toThreeBrokersMs = Date.now() - started;
         break;
@@ -262,7 +272,8 @@ async function coldStart(options: Options, target: Target, index: number): Promi
   for (const name of target.brokers) brokers.push(await sampleBroker(name, withHeap, stats));
   const crashed = brokers.filter((b) => !b.running || b.oom).map((b) => b.name);
   if (!options.keepUp) await teardown(target).catch(() => undefined);
-  const result: StartResult = { index, at, ok: crashed.length === 0 && toThreeBrokersMs !== null, toThreeBrokersMs, upReturnedMs, crashed, brokers };
+  const result: StartResult = { index, at, ok: crashed.length === 0, toThreeBrokersMs, upReturnedMs, crashed, brokers };
+  if (toThreeBrokersMs === null && crashed.length === 0) result.timedOut = true;
   if (error) result.error = error;
   return result;
 }
@@ -270,7 +281,7 @@ async function coldStart(options: Options, target: Target, index: number): Promi
 /** Runs one start in a child process holding `flock`, so the lock is per start. */
 function lockedStart(options: Options, index: number): Promise<StartResult> {
   const self = fileURLToPath(import.meta.url);
-  const args = [options.lock!, process.execPath, self, '--child-start', String(index), 'starts', '1', '--compose-file', options.composeFile, '--settle', String(options.settleSec), '--heap-every', String(options.heapEvery)];
+  const args = [options.lock!, process.execPath, self, '--child-start', String(index), 'starts', '1', '--compose-file', options.composeFile, '--settle', String(options.settleSec), '--heap-every', String(options.heapEvery), '--wait-limit', String(options.waitLimitSec)];
   if (options.keepUp) args.push('--keep-up');
   if (options.isolated) args.push('--isolated', '--slot', String(options.slot));
   return new Promise((resolve, reject) => {
@@ -296,16 +307,20 @@ function percentile(sorted: number[], p: number): number | null {
 
 function summarize(runs: StartResult[]) {
   const times = runs.map((r) => r.toThreeBrokersMs).filter((t): t is number => t !== null).sort((a, b) => a - b);
+  // Memory is read 15 s after the brokers registered; a start still under way says nothing.
   const values = (pick: (b: BrokerSample) => number | null | undefined) =>
-    runs.flatMap((r) => r.brokers.map(pick)).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+    runs.filter((r) => r.toThreeBrokersMs !== null).flatMap((r) => r.brokers.map(pick)).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
   const rss = values((b) => b.rssMiB);
   const cgroup = values((b) => b.cgroupMiB);
   const heapUsed = values((b) => b.heapUsedMiB);
   const heapCommitted = values((b) => b.heapCommittedMiB);
+  // Older records had no timedOut flag; a start is a crash only if a broker stopped or logged OOM.
+  const crashed = runs.filter((r) => r.crashed.length > 0);
   return {
     starts: runs.length,
-    crashedStarts: runs.filter((r) => !r.ok).length,
+    crashedStarts: crashed.length,
     oomStarts: runs.filter((r) => r.brokers.some((b) => b.oom)).length,
+    timedOutStarts: runs.filter((r) => r.crashed.length === 0 && r.toThreeBrokersMs === null).length,
     toThreeBrokersMs: { median: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1) ?? null },
     brokerRssMiB: { median: percentile(rss, 50), max: rss.at(-1) ?? null },
     brokerCgroupMiB: { median: percentile(cgroup, 50), max: cgroup.at(-1) ?? null },
@@ -327,16 +342,39 @@ async function composeSettings(composeFile: string): Promise<Record<string, stri
   };
 }
 
-function save(label: string, entry: unknown): void {
-  const all = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+interface StoredSoak {
+  began: string;
+  finished: string | null;
+  settings: Record<string, string>;
+  method: string;
+  summary: ReturnType<typeof summarize>;
+  runs: StartResult[];
+}
+
+function load(): Record<string, StoredSoak> {
+  return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, StoredSoak>) : {};
+}
+
+function save(label: string, entry: StoredSoak): void {
+  // Re-read right before writing: two soaks (--slot) may share the file.
+  const all = load();
   all[label] = entry;
   writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+function describe(label: string, summary: ReturnType<typeof summarize>): string {
+  const s = (ms: number | null) => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(1)} s`);
+  return `${label}: crashed ${summary.crashedStarts}/${summary.starts} (OutOfMemoryError in ${summary.oomStarts}; ${summary.timedOutStarts} slow starts past the wait limit, not crashes), time to 3 brokers median ${s(summary.toThreeBrokersMs.median)}, p95 ${s(summary.toThreeBrokersMs.p95)}; broker RSS median ${summary.brokerRssMiB.median} MiB (max ${summary.brokerRssMiB.max}); heap used median ${summary.heapUsedMiB.median} MiB of ${summary.heapCommittedMiB.median} committed (${summary.heapUsedMiB.samples} samples)`;
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const childIndex = argv.indexOf('--child-start');
   const options = parseOptions(argv);
+  if (options.report) {
+    for (const [label, stored] of Object.entries(load())) console.log(describe(label, summarize(stored.runs)));
+    return;
+  }
   if (childIndex >= 0) {
     // Child of lockedStart: one start, its result as the last stdout line.
     const result = await coldStart(options, await makeTarget(options), Number(argv[childIndex + 1]));
@@ -345,21 +383,23 @@ async function main(): Promise<void> {
   }
   const settings = await composeSettings(options.composeFile);
   const target = await makeTarget(options);
-  const method = `${options.starts} cold starts. Each: remove leftover one-off containers, docker compose down -v --remove-orphans, then time from \`docker compose up -d\` until kafkajs describeCluster (host listeners) lists 3 brokers (polled every 250 ms, limit ${WAIT_LIMIT_MS / 1000} s, stops early if a broker container exited); wait ${options.settleSec} s more; a start counts as crashed if any broker container is not running or its last 400 log lines contain OutOfMemoryError. RSS = VmRSS of the broker JVM (pid 1) from /proc/1/status; cgroup = docker stats MemUsage; heap = jcmd GC.heap_info (used includes garbage not yet collected) on start 1 and every ${options.heapEvery}th.${options.lock ? ` Each start held flock ${options.lock} on its own.` : ''}${options.keepUp ? '' : ' down -v after each start.'}${options.isolated ? ` Isolated copy: compose project ${target.project}, containers ${target.brokers.join(', ')}, host ports ${target.bootstrap.map((b) => b.split(':')[1]).join(', ')}, own network and volumes; image, environment, memory limits unchanged.` : ''}`;
-  const runs: StartResult[] = [];
-  const began = new Date().toISOString();
+  const method = `Cold starts. Each: remove leftover one-off containers, docker compose down -v --remove-orphans, then time from \`docker compose up -d\` until kafkajs describeCluster (host listeners) lists 3 brokers (polled every 250 ms, limit ${options.waitLimitSec} s, stops early if a broker container exited); wait ${options.settleSec} s more; a start counts as crashed if any broker container is not running or its last 400 log lines contain OutOfMemoryError. RSS = VmRSS of the broker JVM (pid 1) from /proc/1/status; cgroup = docker stats MemUsage; heap = jcmd GC.heap_info (used includes garbage not yet collected) on start 1 and every ${options.heapEvery}th.${options.lock ? ` Each start held flock ${options.lock} on its own.` : ''}${options.keepUp ? '' : ' down -v after each start.'}${options.isolated ? ` Isolated copy: compose project ${target.project}, containers ${target.brokers.join(', ')}, host ports ${target.bootstrap.map((b) => b.split(':')[1]).join(', ')}, own network and volumes; image, environment, memory limits unchanged.` : ''}`;
+  const previous = options.resume ? load()[options.label] : undefined;
+  const runs: StartResult[] = previous ? [...previous.runs] : [];
+  const began = previous?.began ?? new Date().toISOString();
+  const first = runs.length + 1;
   console.log(`soak "${options.label}": ${options.starts} cold starts with ${JSON.stringify(settings)}`);
-  for (let index = 1; index <= options.starts; index++) {
+  for (let index = first; index < first + options.starts; index++) {
     const result = options.lock ? await lockedStart(options, index) : await coldStart(options, target, index);
     runs.push(result);
     const rss = result.brokers.map((b) => (b.rssMiB === null ? '-' : `${b.rssMiB}`)).join('/');
     const heap = result.brokers.some((b) => b.heapUsedMiB !== undefined) ? ` heap used ${result.brokers.map((b) => b.heapUsedMiB ?? '-').join('/')} MiB` : '';
-    console.log(`  ${index}/${options.starts} ${result.ok ? 'ok     ' : 'CRASHED'} 3 brokers ${result.toThreeBrokersMs === null ? 'never' : `${(result.toThreeBrokersMs / 1000).toFixed(1)} s`} RSS ${rss} MiB${heap}${result.crashed.length ? ` crashed: ${result.crashed.join(', ')}${result.brokers.some((b) => b.oom) ? ' (OutOfMemoryError)' : ''}` : ''}${result.error ? ` [${result.error}]` : ''}`);
+    console.log(`  ${index}/${first + options.starts - 1} ${result.ok ? (result.timedOut ? 'slow   ' : 'ok     ') : 'CRASHED'} 3 brokers ${result.toThreeBrokersMs === null ? 'never' : `${(result.toThreeBrokersMs / 1000).toFixed(1)} s`} RSS ${rss} MiB${heap}${result.crashed.length ? ` crashed: ${result.crashed.join(', ')}${result.brokers.some((b) => b.oom) ? ' (OutOfMemoryError)' : ''}` : ''}${result.error ? ` [${result.error}]` : ''}`);
     save(options.label, { began, finished: null, settings, method, summary: summarize(runs), runs });
   }
   const summary = summarize(runs);
   save(options.label, { began, finished: new Date().toISOString(), settings, method, summary, runs });
-  console.log(`\n${options.label}: crashed ${summary.crashedStarts}/${summary.starts} (OutOfMemoryError in ${summary.oomStarts}), time to 3 brokers median ${summary.toThreeBrokersMs.median} ms, p95 ${summary.toThreeBrokersMs.p95} ms; broker RSS median ${summary.brokerRssMiB.median} MiB (max ${summary.brokerRssMiB.max}); heap used median ${summary.heapUsedMiB.median} MiB of ${summary.heapCommittedMiB.median} committed`);
+  console.log(`\n${describe(options.label, summary)}`);
   console.log(`결과: ${RESULTS}`);
   if (summary.crashedStarts > 0) process.exitCode = 1;
 }
