@@ -108,8 +108,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--wait-limit') options.waitLimitSec = Number.parseInt(next(), 10);
     else if (arg === '--resume') options.resume = true;
     else if (arg === '--report') options.report = true;
-    else if (arg === '--child-start') continue; // handled in main
-    else if (arg?.startsWith('--child-')) i++;
+    else if (arg === '--child-start') next(); // the start's number, read in main
     else throw new Error(`unknown argument: ${arg}`);
   }
   if (!Number.isInteger(options.starts) || options.starts < 1) throw new Error('starts N needs a positive whole number');
