@@ -5,6 +5,8 @@ import { kafkaChapter } from './chapter.ts';
 import { KAFKA_CHECKS } from './checks/index.ts';
 import { kafkaEndpoints, type KafkaEndpoints } from './kafka-access.ts';
 import { kafkaClusterPanel } from './panel/index.ts';
+import { brokerExitsPreflight } from './preflight/broker-exits.ts';
+import { COMPOSE_PROJECT } from '../index.ts';
 
 const endpoints = kafkaEndpoints(kafkaChapter);
 
@@ -13,6 +15,8 @@ export default defineChapterPlugin<KafkaEndpoints>({
   endpoints,
   checks: KAFKA_CHECKS,
   panels: [kafkaClusterPanel(endpoints)],
+  // A broker that exits at start shows only as Exited (1); its log tail says why (issue 20).
+  preflight: [brokerExitsPreflight(endpoints.brokers.map((broker) => broker.container), COMPOSE_PROJECT)],
   explainError(message) {
     // The Docker engine's own errors are the core's to explain.
     if (/docker\.sock/i.test(message)) return undefined;

@@ -151,6 +151,18 @@ export class DockerSession {
     }
   }
 
+  /** The last `lines` lines a container logged (stdout and stderr), or null when unreadable. */
+  async logTail(name: string, lines: number): Promise<string | null> {
+    if (!(await this.engine()).reachable) return null;
+    try {
+      // Container#logs ignores abortSignal too; the socket timeout bounds it.
+      const raw: unknown = await this.#client().getContainer(name).logs({ stdout: true, stderr: true, follow: false, tail: lines });
+      return demuxLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));
+    } catch {
+      return null;
+    }
+  }
+
   /** true/false when the engine answered, null when it could not be asked. */
   async imageExists(reference: string): Promise<boolean | null> {
     if (!(await this.engine()).reachable) return null;
@@ -163,4 +175,18 @@ export class DockerSession {
       return status === 404 ? false : null;
     }
   }
+}
+
+/** Docker frames non-TTY logs as 8-byte headers + payload; a TTY container's logs are plain. */
+function demuxLogs(buffer: Buffer): string {
+  const framed = buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
+  if (!framed) return buffer.toString('utf8');
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

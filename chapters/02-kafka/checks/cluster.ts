@@ -5,6 +5,7 @@ import { describeQuorum, parseQuorumStatus, withAdmin } from '../kafka-access.ts
 import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck, type KafkaCheckContext } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
+import { describeOutOfMemory, findOutOfMemory, type OutOfMemoryFinding } from './start-faults.ts';
 
 const noParams = z.object({}).strict();
 
@@ -29,13 +30,22 @@ async function diagnoseStart(context: KafkaCheckContext, stopped: string[]): Pro
   if (/pull access denied|manifest unknown|failed to resolve reference|no such image|not found/i.test(printed) && /image/i.test(printed)) {
     return 'Kafka 이미지를 받을 수 없습니다. 인터넷이 없다면 npm run cluster:image로 오프라인 이미지를 만든 뒤 다시 실행하세요.';
   }
+  return diagnoseStoppedBrokers(context, stopped);
+}
+
+/** Why stopped brokers stopped, read from the end of their logs; null when nothing is known. */
+async function diagnoseStoppedBrokers(context: KafkaCheckContext, stopped: string[]): Promise<string | null> {
+  const outOfMemory: Array<{ name: string; finding: OutOfMemoryFinding }> = [];
   for (const name of stopped) {
     const logs = await containerLogs(context.docker, name).catch(() => '');
     if (/Invalid cluster\.id/i.test(logs)) {
       return `${name}의 데이터 볼륨이 다른 CLUSTER_ID로 포맷되어 있어 브로커가 시작을 거부했습니다. 데이터를 지워도 된다면 docker compose down -v 후 docker compose up -d로 새로 시작하세요.`;
     }
+    // Only the tail counts: an error from an earlier run of the container is not why it stopped now.
+    const finding = findOutOfMemory(logs.split('\n').slice(-200).join('\n'));
+    if (finding) outOfMemory.push({ name, finding });
   }
-  return null;
+  return outOfMemory.length > 0 ? describeOutOfMemory(outOfMemory) : null;
 }
 
 export const containersRunning = defineCheck({
@@ -81,10 +91,12 @@ export const serverStartedLogs = defineCheck({
   async verify(context, params) {
     const evidence: string[] = [];
     const missing: string[] = [];
+    const stopped: string[] = [];
     for (const { container: name } of context.endpoints.brokers) {
       const state = await containerState(context.docker, name);
       if (!state.running) {
         missing.push(name);
+        if (state.exists) stopped.push(name);
         evidence.push(`${name}: 실행 중 아님 (${state.status})`);
         continue;
       }
@@ -96,6 +108,8 @@ export const serverStartedLogs = defineCheck({
         evidence.push(`${name}: 아직 "Kafka Server started" 없음`);
       }
     }
+    const diagnosis = stopped.length > 0 ? await diagnoseStoppedBrokers(context, stopped) : null;
+    if (diagnosis) return fail(diagnosis, evidence);
     if (missing.length > 0) {
       return fail(`${missing.join(', ')}의 로그에 아직 "Kafka Server started"가 없습니다. 기동에 20~30초 걸리니 잠시 뒤 다시 확인하고, 계속 없으면 docker compose logs ${missing[0]}의 마지막 오류를 보세요.`, evidence);
     }
@@ -142,7 +156,10 @@ export const clusterReady = defineCheck({
     const states = await containersSummary(context);
     const down = states.filter((s) => !s.running);
     const evidence = states.map((s) => `${s.name}: ${s.status}`);
-    if (down.length > 0) return fail(`${withJosa(down.map((s) => s.name).join(', '), '이/가')} 실행 중이 아닙니다. docker compose logs로 이유를 확인하세요.`, evidence);
+    if (down.length > 0) {
+      const diagnosis = await diagnoseStoppedBrokers(context, down.filter((s) => s.exists).map((s) => s.name));
+      return fail(diagnosis ?? `${withJosa(down.map((s) => s.name).join(', '), '이/가')} 실행 중이 아닙니다. docker compose logs로 이유를 확인하세요.`, evidence);
+    }
     const { brokers, quorum } = await clusterHealth(context);
     if (brokers instanceof Error) return fail(`브로커에 아직 접속되지 않습니다 (${brokers.message}). 기동 중일 수 있으니 잠시 기다리세요.`, evidence);
     evidence.push(`등록된 브로커: ${brokers.brokers.map((b) => b.nodeId).sort().join(', ')}`);
