@@ -6,20 +6,106 @@
 // cluster itself guarantees. Used by `npm run bench` (stage failover-repeat) and by
 // tests/integration/failover-repeat.test.ts.
 //
-//   node bench/failover-ledger.ts --runs 1 [--writer ledger|verifiable] [--second kill|stop] [--json out.json]
+//   node bench/failover-ledger.ts --runs 1 [--writer ledger|verifiable] [--second kill|stop]
+//        [--private] [--json out.json]
 //
 // It owns the cluster while it runs (starts it with compose up --wait, stops and starts
-// brokers); take the Docker lock around it on a shared engine.
+// brokers); take the Docker lock around it on a shared engine. --private runs the same compose
+// file under another project, container names (ledger-kafka-N) and host ports (39292-39294),
+// so it neither needs nor disturbs the course's cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import '../labs/clients/quiet-kafkajs.ts';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { REPO_ROOT, WORKSPACE_DIR } from '../server/paths.ts';
-import { withAdmin } from '../server/cluster-access.ts';
-import { readTopic } from '../server/checks/records.ts';
-import { compose, docker } from '../tests/helpers/cluster.ts';
+import { docker } from '../tests/helpers/cluster.ts';
+
+/** Where the outage is played: the course's cluster, or a private copy of it. */
+export interface Target {
+  composeFile: string;
+  containers: [string, string, string];
+  bootstrap: string[];
+}
+
+export const COURSE_CLUSTER: Target = {
+  composeFile: join(WORKSPACE_DIR, 'docker-compose.yml'),
+  containers: ['kafka-1', 'kafka-2', 'kafka-3'],
+  bootstrap: ['localhost:29092', 'localhost:29093', 'localhost:29094'],
+};
+
+/** The course's compose file with its names and host ports moved aside (project upbit-ledger). */
+export function privateCluster(): Target {
+  const dir = join(tmpdir(), 'upbit-ledger-cluster');
+  mkdirSync(dir, { recursive: true });
+  let text = readFileSync(COURSE_CLUSTER.composeFile, 'utf8')
+    .replace(/^name: upbit-pipeline$/m, 'name: upbit-ledger')
+    .replace(/name: pipeline-network$/m, 'name: upbit-ledger-network')
+    .replace(/container_name: kafka-ui/, 'container_name: ledger-kafka-ui');
+  for (const n of [1, 2, 3]) {
+    text = text
+      .replace(`container_name: kafka-${n}`, `container_name: ledger-kafka-${n}`)
+      .replace(`"127.0.0.1:2909${n + 1}:2909${n + 1}"`, `"127.0.0.1:3929${n + 1}:2909${n + 1}"`)
+      .replace(`EXTERNAL://localhost:2909${n + 1}`, `EXTERNAL://localhost:3929${n + 1}`);
+  }
+  writeFileSync(join(dir, 'docker-compose.yml'), text);
+  const env = join(WORKSPACE_DIR, '.env');
+  if (existsSync(env)) copyFileSync(env, join(dir, '.env'));
+  return { composeFile: join(dir, 'docker-compose.yml'), containers: ['ledger-kafka-1', 'ledger-kafka-2', 'ledger-kafka-3'], bootstrap: ['localhost:39292', 'localhost:39293', 'localhost:39294'] };
+}
+
+async function compose(target: Target, args: string[], timeoutMs: number) {
+  return docker(['compose', '-f', target.composeFile, ...args], undefined, timeoutMs);
+}
+
+function client(target: Target): Kafka {
+  return new Kafka({ clientId: 'failover-bench', brokers: target.bootstrap, logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 8000, retry: { retries: 1, initialRetryTime: 200, maxRetryTime: 1000 } });
+}
+
+async function withAdmin<T>(target: Target, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = client(target).admin();
+  try {
+    await admin.connect();
+    return await use(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Reads the topic from the beginning to its current end (read_committed, kafkajs's default). */
+async function readTopic(target: Target, topic: string, withinMs: number, onRecord: (value: string) => void): Promise<void> {
+  const ends = await withAdmin(target, (admin) => admin.fetchTopicOffsets(topic));
+  const remaining = new Map(ends.filter((e) => Number(e.high) > Number(e.low)).map((e) => [e.partition, Number(e.high)]));
+  if (remaining.size === 0) return;
+  const groupId = `failover-bench-${randomUUID()}`;
+  const consumer = client(target).consumer({ groupId, sessionTimeout: 10000 });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading ${topic} took over ${withinMs / 1000} s`)), withinMs);
+      consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          onRecord(message.value?.toString() ?? '');
+          const end = remaining.get(partition);
+          if (end !== undefined && Number(message.offset) + 1 >= end) remaining.delete(partition);
+          if (remaining.size === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      }).catch(reject);
+    });
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    await withAdmin(target, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+  }
+}
 
 export type Writer = 'ledger' | 'verifiable';
 export type SecondStop = 'kill' | 'stop';
@@ -62,8 +148,8 @@ async function until<T>(what: string, withinMs: number, probe: () => Promise<T |
   }
 }
 
-async function partitions(topic: string) {
-  return withAdmin(async (admin) => {
+async function partitions(target: Target, topic: string) {
+  return withAdmin(target, async (admin) => {
     const cluster = await admin.describeCluster();
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     return { brokers: cluster.brokers.map((b) => b.nodeId), partitions: meta.topics[0]?.partitions ?? [] };
@@ -89,9 +175,9 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-function startLedger(topic: string): Producer {
+function startLedger(target: Target, topic: string): Producer {
   const stateDir = mkdtempSync(join(tmpdir(), 'upbit-ledger-'));
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'labs', 'clients', 'ledger-producer.ts'), '--topic', topic], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'labs', 'clients', 'ledger-producer.ts'), '--topic', topic, '--bootstrap', target.bootstrap.join(',')], {
     env: { ...process.env, UPBIT_LAB_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -145,9 +231,9 @@ function startLedger(topic: string): Producer {
  * Runs until stopped; `docker stop` sends SIGTERM to the JVM (PID 1), whose shutdown hook
  * closes the producer (waiting for in-flight records) and prints its summary.
  */
-function startVerifiable(topic: string, prefix: string): Producer {
+function startVerifiable(target: Target, topic: string, prefix: string): Producer {
   const name = `upbit-verifiable-${prefix}`;
-  const child = spawn('docker', ['compose', '-f', join(WORKSPACE_DIR, 'docker-compose.yml'), '--profile', 'cli', 'run', '--rm', '-T', '--name', name, 'kafka-cli',
+  const child = spawn('docker', ['compose', '-f', target.composeFile, '--profile', 'cli', 'run', '--rm', '-T', '--name', name, 'kafka-cli',
     'kafka-run-class.sh', 'org.apache.kafka.tools.VerifiableProducer',
     '--bootstrap-server', 'kafka-1:9092,kafka-2:9092,kafka-3:9092', '--topic', topic,
     '--acks', '-1', '--throughput', '200', '--value-prefix', prefix], { cwd: WORKSPACE_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -193,44 +279,45 @@ function startVerifiable(topic: string, prefix: string): Producer {
   };
 }
 
-async function ensureTopic(topic: string): Promise<void> {
+async function ensureTopic(target: Target, topic: string): Promise<void> {
   const { ensureTopic: create } = await import('../labs/clients/common.ts');
-  await withAdmin((admin) => create(admin, topic));
+  await withAdmin(target, (admin) => create(admin, topic));
 }
 
 /** One run of the outage against one producer. */
-export async function failoverRun(writer: Writer, second: SecondStop, log: (line: string) => void = console.log): Promise<FailoverRun> {
+export async function failoverRun(writer: Writer, second: SecondStop, log: (line: string) => void = console.log, target: Target = COURSE_CLUSTER): Promise<FailoverRun> {
+  const [, brokerTwo, brokerThree] = target.containers;
   const started = Date.now();
   const phasesMs: Record<string, number> = {};
   const mark = (phase: string) => { phasesMs[phase] = Date.now() - started; log(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${phase}`); };
-  await must(compose(['-f', 'docker-compose.yml', 'up', '-d', '--wait'], {}, 240_000), 'compose up');
-  await until('3 brokers registered', 180_000, async () => (await withAdmin((a) => a.describeCluster())).brokers.length === 3);
+  await must(compose(target, ['up', '-d', '--wait'], 600_000), 'compose up');
+  await until('3 brokers registered', 300_000, async () => (await withAdmin(target, (a) => a.describeCluster())).brokers.length === 3);
   const prefix = String(Date.now());
   const topic = writer === 'ledger' ? 'ledger' : `verifiable-${prefix}`;
-  await ensureTopic(topic);
-  await until('ISR 3 before the run', 120_000, async () => (await partitions(topic)).partitions.every((p) => p.isr.length === 3));
+  await ensureTopic(target, topic);
+  await until('ISR 3 before the run', 120_000, async () => (await partitions(target, topic)).partitions.every((p) => p.isr.length === 3));
   mark('cluster ready');
-  const producer = writer === 'ledger' ? startLedger(topic) : startVerifiable(topic, prefix);
+  const producer = writer === 'ledger' ? startLedger(target, topic) : startVerifiable(target, topic, prefix);
   try {
     await until('producer acknowledged', 90_000, async () => producer.acked() > 0);
     await sleep(3000);
     mark('producing');
-    await must(docker(['stop', 'kafka-2']), 'docker stop kafka-2');
+    await must(docker(['stop', brokerTwo]), `docker stop ${brokerTwo}`);
     await until('leaders moved off kafka-2', 60_000, async () => {
-      const now = await partitions(topic);
+      const now = await partitions(target, topic);
       return !now.brokers.includes(2) && now.partitions.every((p) => p.leader !== 2 && p.leader >= 0 && !p.isr.includes(2));
     });
     const beforeSecond = producer.acked();
     await until('writes continue on two brokers', 60_000, async () => producer.acked() > beforeSecond + 20);
     mark('kafka-2 stopped, writes continue');
-    await must(docker([second, 'kafka-3']), `docker ${second} kafka-3`);
+    await must(docker([second, brokerThree]), `docker ${second} ${brokerThree}`);
     await sleep(3000);
     const blockedAt = producer.acked();
     await sleep(10_000);
     mark(`kafka-3 ${second === 'kill' ? 'killed' : 'stopped'}, ${producer.acked() - blockedAt} acked in the 10 s after`);
-    await must(docker(['start', 'kafka-2', 'kafka-3']), 'docker start kafka-2 kafka-3');
-    await until('ISR 3 again', 180_000, async () => {
-      const now = await partitions(topic);
+    await must(docker(['start', brokerTwo, brokerThree]), `docker start ${brokerTwo} ${brokerThree}`);
+    await until('ISR 3 again', 300_000, async () => {
+      const now = await partitions(target, topic);
       return now.brokers.length === 3 && now.partitions.length > 0 && now.partitions.every((p) => p.isr.length === 3);
     });
     const afterRestart = producer.acked();
@@ -240,25 +327,19 @@ export async function failoverRun(writer: Writer, second: SecondStop, log: (line
     mark('producer stopped');
     const { acked, failed, lastError } = producer.result();
     const seen = new Map<string, number>();
-    const reading = new AbortController();
-    const timer = setTimeout(() => reading.abort(), 120_000);
-    try {
-      await readTopic(topic, reading.signal, (value) => {
-        const id = producer.idOf(value);
-        if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+    await readTopic(target, topic, 120_000, (value) => {
+      const id = producer.idOf(value);
+      if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
+    });
     mark('topic read back');
-    if (writer === 'verifiable') await withAdmin((admin) => admin.deleteTopics({ topics: [topic] })).catch(() => undefined);
+    if (writer === 'verifiable') await withAdmin(target, (admin) => admin.deleteTopics({ topics: [topic] })).catch(() => undefined);
     const lost = [...acked].filter((id) => !seen.has(id)).length;
     const duplicated = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
     return { writer, second, topic, acked: acked.size, consumed: seen.size, lost, duplicated, failed, lastError, durationMs: Date.now() - started, phasesMs };
   } finally {
     producer.dispose();
     // Leave the cluster whole for whoever comes next, even after a failure mid-run.
-    await docker(['start', 'kafka-2', 'kafka-3']);
+    await docker(['start', brokerTwo, brokerThree]);
   }
 }
 
@@ -269,6 +350,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       writer: { type: 'string', default: 'ledger' },
       second: { type: 'string', default: 'kill' },
       json: { type: 'string' },
+      private: { type: 'boolean', default: false },
     },
   });
   const writer = values.writer as Writer;
@@ -280,7 +362,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const results: FailoverRun[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
     console.log(`run ${i + 1}/${values.runs}: ${writer}, second broker ${second}`);
-    const result = await failoverRun(writer, second);
+    const result = await failoverRun(writer, second, console.log, values.private ? privateCluster() : COURSE_CLUSTER);
     results.push(result);
     console.log(`RESULT ${JSON.stringify(result)}`);
   }

@@ -71,7 +71,7 @@ export async function ensureTopic(admin: Admin, topic: string, partitions = 3, r
 /**
  * The lab's producer settings: idempotent, one request in flight, acks=all. kafkajs's own
  * retries stay short so an outage surfaces as errors within seconds; `sendSteadily` then
- * keeps retrying the same records from the same producer. The broker waits `ackTimeoutMs` for
+ * keeps retrying the same records from the same producer. The broker waits ACK_TIMEOUT_MS for
  * the in-sync replicas, less than the client's request timeout, so the broker answers
  * (REQUEST_TIMED_OUT, retriable) before the client gives up on a request it may still append.
  */

@@ -13,6 +13,7 @@ import { DEFAULT_BROKERS, STATE_DIR, ProducerFatalError, STEADY_REQUEST_TIMEOUT_
 const { values } = parseArgs({
   options: {
     topic: { type: 'string', default: 'ledger' },
+    bootstrap: { type: 'string', default: DEFAULT_BROKERS.join(',') },
     'batch-size': { type: 'string', default: '5' },
     'interval-ms': { type: 'string', default: '100' },
   },
@@ -27,7 +28,7 @@ const runId = randomUUID();
 mkdirSync(dir, { recursive: true });
 writeFileSync(ackedPath, `# run ${runId}\n`);
 
-const kafka = kafkaClient('ledger-producer', DEFAULT_BROKERS, STEADY_REQUEST_TIMEOUT_MS);
+const kafka = kafkaClient('ledger-producer', values.bootstrap.split(',').map((b) => b.trim()).filter(Boolean), STEADY_REQUEST_TIMEOUT_MS);
 const admin = kafka.admin();
 // One producer for the whole run. It used to be replaced after five failures in a row; the new
 // producer id made the broker accept a re-sent batch it had already stored (5 duplicates in a
