@@ -260,9 +260,15 @@ function startVerifiable(target: Target, topic: string, prefix: string): Produce
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => { errors = (errors + chunk.toString()).slice(-4000); });
+  let stopping = false;
   return {
-    acked: () => acked.size,
+    acked: () => {
+      // An exit before stop() is a failure to start (bad argument, no image): say why at once.
+      if (!stopping && child.exitCode !== null) throw new Error(`VerifiableProducer exited with ${child.exitCode}: ${errors.trim().slice(-1000)}`);
+      return acked.size;
+    },
     async stop() {
+      stopping = true;
       await docker(['stop', '-t', '60', name], undefined, 90_000);
       const gone = await Promise.race([exited(child).then(() => true), sleep(30_000).then(() => false)]);
       if (!gone) {
@@ -292,14 +298,15 @@ export async function failoverRun(writer: Writer, second: SecondStop, log: (line
   const mark = (phase: string) => { phasesMs[phase] = Date.now() - started; log(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${phase}`); };
   await must(compose(target, ['up', '-d', '--wait'], 600_000), 'compose up');
   await until('3 brokers registered', 300_000, async () => (await withAdmin(target, (a) => a.describeCluster())).brokers.length === 3);
-  const prefix = String(Date.now());
+  // VerifiableProducer parses --value-prefix as a 32-bit integer: seconds since the epoch fit.
+  const prefix = String(Math.floor(Date.now() / 1000));
   const topic = writer === 'ledger' ? 'ledger' : `verifiable-${prefix}`;
   await ensureTopic(target, topic);
   await until('ISR 3 before the run', 120_000, async () => (await partitions(target, topic)).partitions.every((p) => p.isr.length === 3));
   mark('cluster ready');
   const producer = writer === 'ledger' ? startLedger(target, topic) : startVerifiable(target, topic, prefix);
   try {
-    await until('producer acknowledged', 90_000, async () => producer.acked() > 0);
+    await until('producer acknowledged', 400_000, async () => producer.acked() > 0);
     await sleep(3000);
     mark('producing');
     await must(docker(['stop', brokerTwo]), `docker stop ${brokerTwo}`);
@@ -316,7 +323,7 @@ export async function failoverRun(writer: Writer, second: SecondStop, log: (line
     await sleep(10_000);
     mark(`kafka-3 ${second === 'kill' ? 'killed' : 'stopped'}, ${producer.acked() - blockedAt} acked in the 10 s after`);
     await must(docker(['start', brokerTwo, brokerThree]), `docker start ${brokerTwo} ${brokerThree}`);
-    await until('ISR 3 again', 300_000, async () => {
+    await until('ISR 3 again', 480_000, async () => {
       const now = await partitions(target, topic);
       return now.brokers.length === 3 && now.partitions.length > 0 && now.partitions.every((p) => p.isr.length === 3);
     });
@@ -327,7 +334,7 @@ export async function failoverRun(writer: Writer, second: SecondStop, log: (line
     mark('producer stopped');
     const { acked, failed, lastError } = producer.result();
     const seen = new Map<string, number>();
-    await readTopic(target, topic, 120_000, (value) => {
+    await readTopic(target, topic, 300_000, (value) => {
       const id = producer.idOf(value);
       if (id !== null) seen.set(id, (seen.get(id) ?? 0) + 1);
     });
