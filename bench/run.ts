@@ -1,6 +1,8 @@
 // `npm run bench`: the course's performance figures, measured on this machine against the real
 // cluster and lab server, written to bench/results.json with the method behind each number.
-// Not part of `npm test`: it takes the cluster down and up and runs every lab (about 10 min).
+// Not part of `npm test`: it takes the cluster down and up and runs every lab (about 10 min),
+// plus repeated failovers of the ledger and of Kafka's VerifiableProducer (BENCH_FAILOVER_RUNS,
+// default 5 each, about 15 min more).
 // It owns the cluster for its duration and leaves it DOWN (the last lab run tears it down).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { kafkaEndpoints } from '../chapters/02-kafka/kafka-access.ts';
 import { WebSocket } from 'ws';
 import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/wire.ts';
 import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tools/harness.ts';
+import { failoverRun, type FailoverRun, type Writer } from './failover-ledger.ts';
 
 const run = promisify(execFile);
 const COMPOSE_DIR = join(REPO_ROOT, 'compose');
@@ -485,6 +488,39 @@ function jsFigures(): void {
   }
 }
 
+// ---- repeated failover: the ledger beside Apache Kafka's VerifiableProducer ----------------
+
+/**
+ * The same outage (stop kafka-2, kill kafka-3, start both, ISR 3) played several times against
+ * the lab's ledger producer and against Kafka's own VerifiableProducer (acks=-1, 200/s, in the
+ * kafka-cli container), each counted by an independent read of the topic.
+ */
+async function failoverRepeatFigures(): Promise<void> {
+  const runs = Math.max(1, Number(process.env['BENCH_FAILOVER_RUNS'] ?? 5));
+  for (const writer of ['ledger', 'verifiable'] as Writer[]) {
+    console.log(`장애 조치 반복 (${writer}, ${runs}회: stop kafka-2, kill kafka-3, start both)...`);
+    const done: FailoverRun[] = [];
+    let error: string | undefined;
+    for (let i = 0; i < runs; i++) {
+      try {
+        done.push(await failoverRun(writer, 'kill', () => undefined));
+      } catch (failure) {
+        error = (failure as Error).message;
+        break;
+      }
+    }
+    const sum = (key: 'acked' | 'consumed' | 'lost' | 'duplicated') => done.reduce((total, r) => total + r[key], 0);
+    const label = writer === 'ledger' ? 'ledger producer (kafkajs, one idempotent producer id)' : 'Kafka VerifiableProducer (Java client, acks=-1, 200/s)';
+    const method = `bench/failover-ledger.ts --writer ${writer} --second kill: ${done.length} run(s); counts from an independent read_committed read of the topic against the producer's own acknowledgements`;
+    const extra = {
+      runs: done.length, acked: sum('acked'), consumed: sum('consumed'), duplicated: sum('duplicated'),
+      perRun: done.map((r) => `${r.acked}/${r.consumed}/${r.lost}/${r.duplicated}`).join(' '),
+    };
+    record({ name: `failover x${runs}: ${label} lost`, value: done.length ? sum('lost') : null, unit: 'records', method, extra, ...(error ? { error } : {}) });
+    record({ name: `failover x${runs}: ${label} duplicated`, value: done.length ? sum('duplicated') : null, unit: 'records', method: `${method} (perRun = acked/consumed/lost/duplicated)`, extra });
+  }
+}
+
 // ---- main -------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -497,6 +533,7 @@ async function main(): Promise<void> {
     ['browser', browserClickFigures],
     ['observer', observerFigures],
     ['failover', failoverFigures],
+    ['failover-repeat', failoverRepeatFigures],
     ['full-run', fullRun],
   ];
   const only = process.argv.slice(2);

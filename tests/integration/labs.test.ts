@@ -48,6 +48,7 @@ for (const labId of LAB_ORDER) {
         assert.equal(afterRun.status, 'passed', `${lab.id}/${step.id}: ${afterRun.result?.summary}\n${afterRun.result?.evidence.join('\n')}`);
         if (lab.id === 'failover' && step.id === 'verify') {
           assert.equal(afterRun.result?.metrics?.['lost'], 0);
+          assert.equal(afterRun.result?.metrics?.['duplicated'], 0);
           console.log(`# ledger ${JSON.stringify(afterRun.result?.metrics)}`);
         }
       });

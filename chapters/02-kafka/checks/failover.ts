@@ -7,6 +7,7 @@ import { describeQuorum } from '../kafka-access.ts';
 import { readTopic } from './records.ts';
 import { clusterAndTopic } from './topics.ts';
 import { fail, firstSeen, pass, seconds } from '../../../server/checks.ts';
+import type { CheckResult } from '../../../server/wire.ts';
 import { defineCheck, type KafkaCheckContext } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
 
@@ -17,6 +18,7 @@ const LedgerStatus = z.object({
   lastError: z.string().nullable(),
   lastErrorAt: z.number().nullable(),
   lastAckAt: z.number().nullable(),
+  producerIds: z.number().optional(),
   final: z.boolean(),
 });
 type LedgerStatus = z.infer<typeof LedgerStatus>;
@@ -111,6 +113,36 @@ export const isrRestored = defineCheck({
   },
 });
 
+/**
+ * The ledger verdict: every acknowledged number must be in the topic (lost = 0), and no number
+ * may be there twice (duplicated = 0). Separate from the read so tests can feed it any state.
+ */
+export function judgeLedger(acked: Set<number>, seen: Map<number, number>, status: Pick<LedgerStatus, 'failedAttempts' | 'producerIds'>): CheckResult {
+  const lost = [...acked].filter((seq) => !seen.has(seq));
+  const duplicated = [...seen.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
+  const metrics = { acked: acked.size, consumed: seen.size, lost: lost.length, duplicated };
+  const evidence = [
+    `확인(ack)된 레코드 ${acked.size}건`,
+    `토픽에서 읽은 이번 실행의 레코드 ${seen.size}건 (중복 ${duplicated}건)`,
+    `손실 ${lost.length}건${lost.length ? `: ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ' …' : ''}` : ''}`,
+    `쓰기 실패로 다시 보낸 시도 ${status.failedAttempts}번`,
+    `사용한 producer id ${status.producerIds ?? 1}개`,
+  ];
+  const dupSeqs = [...seen.entries()].filter(([, n]) => n > 1).map(([seq]) => seq).sort((a, b) => a - b);
+  if (dupSeqs.length) evidence.push(`두 번 이상 들어간 번호: ${dupSeqs.slice(0, 10).join(', ')}${dupSeqs.length > 10 ? ' …' : ''}`);
+  if (lost.length > 0) {
+    return fail(`손실: 확인받은 레코드 중 ${lost.length}건이 토픽에 없습니다${duplicated ? ` (중복도 ${duplicated}건)` : ''}. acks=all로 확인받은 레코드는 사라지면 안 됩니다. compose 파일에 min.insync.replicas=2와 복제 계수 3이 그대로인지, 프로듀서가 acks: -1로 보내는지 확인하세요.`, evidence, metrics);
+  }
+  if (duplicated > 0) {
+    return fail(`중복: 잃은 레코드는 없지만 ${duplicated}건이 토픽에 두 번 이상 들어 있습니다. 실패로 보고된 쓰기가 사실은 저장되었는데, 다시 보낼 때 producer id가 바뀌어 브로커가 같은 배치인지 알아보지 못한 경우입니다. 멱등 프로듀서는 같은 producer id와 일련번호로 다시 보낼 때만 중복을 걸러 줍니다. 장부 프로듀서가 장애 중에 프로듀서를 새로 만들지 않는지(종료 줄의 producer id 수) 확인하고 실습을 처음부터 다시 실행하세요.`, evidence, metrics);
+  }
+  const retries = status.failedAttempts === 0 ? ''
+    : (status.producerIds ?? 1) === 1
+      ? ` 실패한 시도 ${status.failedAttempts}번은 모두 같은 producer id로 같은 번호를 다시 보낸 것이라, 이미 저장된 배치였다면 브로커가 일련번호를 보고 걸러 냈습니다.`
+      : ` producer id를 새로 받아야 했을 때는 토픽에 이미 들어간 번호를 읽어 보고 빠진 것만 보냈습니다.`;
+  return pass(`무손실, 무중복: 확인받은 ${acked.size}건이 모두 토픽에 한 번씩 있습니다 (lost 0, duplicated 0).${retries}`, evidence, metrics);
+}
+
 export const ledgerVerified = defineCheck({
   name: 'ledger-verified',
   params: z.object({ topic: z.string() }).strict(),
@@ -130,16 +162,6 @@ export const ledgerVerified = defineCheck({
         // Not a ledger record: ignore.
       }
     });
-    const lost = [...acked].filter((seq) => !seen.has(seq));
-    const duplicated = [...seen.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
-    const metrics = { acked: acked.size, consumed: seen.size, lost: lost.length, duplicated };
-    const evidence = [
-      `확인(ack)된 레코드 ${acked.size}건`,
-      `토픽에서 읽은 이번 실행의 레코드 ${seen.size}건 (중복 ${duplicated}건)`,
-      `손실 ${lost.length}건${lost.length ? `: ${lost.slice(0, 10).join(', ')}${lost.length > 10 ? ' …' : ''}` : ''}`,
-      `쓰기 실패로 다시 보낸 시도 ${status.failedAttempts}번`,
-    ];
-    if (lost.length > 0) return fail(`확인받은 레코드 중 ${lost.length}건이 토픽에 없습니다. acks=all과 min.insync.replicas=2 설정이 빠지지 않았는지 compose 파일을 확인하세요.`, evidence, metrics);
-    return pass(`무손실: 확인받은 ${acked.size}건이 모두 토픽에 있습니다 (lost 0, 중복 ${duplicated}).${duplicated ? ' 중복은 실패로 보고된 쓰기가 사실은 저장되어 다시 보낸 경우입니다.' : ''}`, evidence, metrics);
+    return judgeLedger(acked, seen, status);
   },
 });

@@ -1,9 +1,10 @@
-// Lab client: sends N simulated Upbit ticker records with acks=all from an idempotent producer,
-// keyed by market so each market's prices stay in order within one partition. Writes a report
+// Lab client: sends N simulated Upbit ticker records with acks=all from one idempotent producer
+// (kept through errors, so a retried batch is never stored twice), keyed by market so each
+// market's prices stay in order within one partition. Writes a report
 // (.lab-state/producer-report.json) that the lab's check compares with the topic's offsets.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_BROKERS, STATE_DIR, describeKafkaError, kafkaClient, won, writeJson } from './common.ts';
+import { DEFAULT_BROKERS, STATE_DIR, STEADY_REQUEST_TIMEOUT_MS, describeKafkaError, kafkaClient, sendSteadily, steadyProducer, won, writeJson } from './common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,12 +35,14 @@ function nextTicker(i: number) {
   return { symbol: market.symbol, price: market.price, timestamp: new Date().toISOString() };
 }
 
-const producer = kafkaClient('ticker-producer', brokers).producer({ idempotent: true, maxInFlightRequests: 1 });
+const producer = steadyProducer(kafkaClient('ticker-producer', brokers, STEADY_REQUEST_TIMEOUT_MS));
 const started = Date.now();
 const lastOffsets: Record<string, number> = {};
 let acked = 0;
+let lastRetryError: string | null = null;
+let lastRetryPrint = 0;
 const deadline = setTimeout(() => {
-  fail(new Error(`${values['timeout-ms']}ms 안에 끝나지 않았습니다`));
+  fail(new Error(`${values['timeout-ms']}ms 안에 끝나지 않았습니다${lastRetryError ? ` (마지막 오류: ${lastRetryError})` : ''}`));
 }, Number(values['timeout-ms']));
 
 function fail(error: unknown): never {
@@ -62,10 +65,16 @@ try {
     // leader moves mid-send (its retry skips brokers that already answered): see the failover lab.
     const results = [];
     for (const symbol of new Set(batch.map((ticker) => ticker.symbol))) {
-      results.push(...await producer.send({
+      results.push(...await sendSteadily(producer, {
         topic: values.topic,
-        acks: -1,
         messages: batch.filter((ticker) => ticker.symbol === symbol).map((ticker) => ({ key: ticker.symbol, value: JSON.stringify(ticker) })),
+      }, {
+        onRetry: (error) => {
+          lastRetryError = error;
+          if (Date.now() - lastRetryPrint < 1000) return;
+          lastRetryPrint = Date.now();
+          console.log(`  쓰기 실패 (${error}): 같은 프로듀서로 다시 보냅니다`);
+        },
       }));
     }
     acked += batch.length;
