@@ -56,12 +56,22 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
     const sink: TerminalSink = {
       send: (data) => socket.sendBinary(encodeTerminalFrame(assigned, encoder.encode(data))),
       detached: () => {
+        // Only another page's attach lands here (our own re-open detaches first), but a stale
+        // sink must never remove the entry that replaced it.
+        if (slots.get(assigned)?.sink !== sink) return;
         slots.get(assigned)?.stopExitWatch();
         slots.delete(assigned);
         sendError('terminal-taken', `터미널 '${name}'${josaFor(name, '을/를')} 다른 탭에서 열었습니다. 이 탭에서 다시 열면 되찾아 옵니다.`);
       },
     };
-    slots.get(assigned)?.stopExitWatch();
+    const previous = slots.get(assigned);
+    if (previous) {
+      // Re-opening on this socket: retire our own old sink quietly, so the attach below does
+      // not report it as taken by another tab (its `detached` would drop this slot's keyboard).
+      previous.stopExitWatch();
+      previous.terminal.detach(previous.sink);
+      slots.delete(assigned);
+    }
     const stopExitWatch = terminal.onExit((exitCode) => socket.sendJson({ type: 'terminal.exited', slot: assigned, exitCode }));
     slots.set(assigned, { terminal, sink, stopExitWatch });
     terminal.resize(cols, rows);
