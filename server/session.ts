@@ -55,6 +55,7 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
     const assigned = slot;
     const sink: TerminalSink = {
       send: (data) => socket.sendBinary(encodeTerminalFrame(assigned, encoder.encode(data))),
+      backlog: () => socket.bufferedAmount,
       detached: () => {
         // Only another page's attach lands here (our own re-open detaches first), but a stale
         // sink must never remove the entry that replaced it.
