@@ -25,6 +25,29 @@ interface Slot {
   terminal: LabTerminal;
   sink: TerminalSink;
   stopExitWatch: () => void;
+  /** The replay last sent on this slot, framed: an unchanged screen is re-sent without new copies. */
+  replay: ReplayFrames;
+}
+
+interface ReplayFrames {
+  text: string;
+  bytes: number;
+  frames: Uint8Array[];
+}
+
+/**
+ * Frames a replay for `slot`, reusing `cached` when the screen is the same string (the ring
+ * hands out one cached snapshot until new output arrives). ws sends a Uint8Array without copying
+ * it, so a page that repeats `terminal.open` costs a reference per frame, not a fresh screen.
+ */
+function replayFrames(slot: number, text: string, encoder: TextEncoder, cached: ReplayFrames | undefined): ReplayFrames {
+  if (cached && cached.text === text) return cached;
+  const bytes = encoder.encode(text);
+  const frames: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += REPLAY_SLICE) {
+    frames.push(encodeTerminalFrame(slot, bytes.subarray(offset, offset + REPLAY_SLICE)));
+  }
+  return { text, bytes: bytes.byteLength, frames };
 }
 
 export function startSession(socket: LabSocket, deps: SessionDeps): void {
@@ -74,13 +97,13 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
       slots.delete(assigned);
     }
     const stopExitWatch = terminal.onExit((exitCode) => socket.sendJson({ type: 'terminal.exited', slot: assigned, exitCode }));
-    slots.set(assigned, { terminal, sink, stopExitWatch });
     terminal.resize(cols, rows);
-    const replay = encoder.encode(terminal.attach(sink));
-    socket.sendJson({ type: 'terminal.opened', lab, terminal: name, slot: assigned, replayBytes: replay.byteLength });
-    for (let offset = 0; offset < replay.byteLength; offset += REPLAY_SLICE) {
-      socket.sendBinary(encodeTerminalFrame(assigned, replay.subarray(offset, offset + REPLAY_SLICE)));
-    }
+    const replay = replayFrames(assigned, terminal.attach(sink), encoder, previous?.terminal === terminal ? previous.replay : undefined);
+    slots.set(assigned, { terminal, sink, stopExitWatch, replay });
+    socket.sendJson({ type: 'terminal.opened', lab, terminal: name, slot: assigned, replayBytes: replay.bytes });
+    // The socket drops itself past its queue limit (door/socket.ts), so a page that asks for
+    // replays and never reads them is cut off instead of growing server memory.
+    for (const frame of replay.frames) socket.sendBinary(frame);
   }
 
   async function runEngine(work: () => Promise<unknown>): Promise<void> {
