@@ -5,13 +5,14 @@
 // chapters and hands them to the course-agnostic core.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDoor, type Door } from './door.ts';
 import { isLabError, LabError } from './errors.ts';
 import { REPO_ROOT, SITE_DIR, STATE_DIR } from './paths.ts';
 import { loadCourse } from '../chapters/plugins.ts';
 import { createLabRuntime } from './runtime.ts';
+import { writeServerRecord } from './server-record.ts';
 import { startSession } from './session.ts';
 import { withJosa } from './korean.ts';
 
@@ -97,9 +98,9 @@ async function main(): Promise<void> {
     throw error;
   });
 
-  mkdirSync(STATE_DIR, { recursive: true });
   const pidFile = join(STATE_DIR, 'server.json');
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port: door.port, url: door.url }));
+  // With its start time and command line, so `npm stop` never signals a process that merely reuses the pid.
+  writeServerRecord(pidFile, { port: door.port, url: door.url });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
