@@ -7,6 +7,7 @@ import { descendantsOf, isRunning } from '../../server/terminals/kill-tree.ts';
 import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
 import { TerminalPool } from '../../server/terminals/pool.ts';
 import { toPlainText } from '../../server/terminals/ring-buffer.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,11 +98,10 @@ test('dispose kills the shell and every job it started, background ones included
   assert.deepEqual(alive, []);
 });
 
-test('dispose sends Ctrl-C first, so a running client can clean up (as docker compose run needs)', async () => {
-  const { mkdtempSync, existsSync } = await import('node:fs');
+test('dispose sends Ctrl-C first, so a running client can clean up (as docker compose run needs)', async (t) => {
+  const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const marker = join(mkdtempSync(join(tmpdir(), 'ctrl-c-')), 'cleaned');
+  const marker = join(tempDir('ctrl-c', t.after.bind(t)), 'cleaned');
   const pool = newPool();
   const terminal = pool.open('t', 'cleanup');
   await terminal.whenReady();
