@@ -18,6 +18,7 @@ import {
   offersSubprotocol,
   sessionCookie,
 } from './door/guard.ts';
+import { contentSecurityPolicy, readScriptHashes } from './door/csp.ts';
 import { applySecurityHeaders, rawResponse, sendJson, sendText } from './door/headers.ts';
 import { CloseCode, type LabSocket, wrapSocket } from './door/socket.ts';
 import { openStaticSite, serveStatic } from './door/static.ts';
@@ -106,6 +107,8 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
   const log = (line: string): void => options.log?.(line.split(token).join('[token]'));
   const checkToken = createTokenCheck(token);
   const site = await openStaticSite(options.siteDir);
+  // Inline scripts run only if the build hashed them (door/csp.ts): no 'unsafe-inline'.
+  const policy = contentSecurityPolicy(readScriptHashes(options.siteDir));
 
   // Set after listen(): with port 0 the allowlist must name the port we actually got.
   let allowlist = buildAllowlist(options.port, options.extraHostNames);
@@ -128,7 +131,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
   });
 
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    applySecurityHeaders(response);
+    applySecurityHeaders(response, policy);
     if (!isAllowedHost(allowlist, request.headers.host)) {
       log(`refused request: host not allowed (${JSON.stringify(request.headers.host?.slice(0, 100) ?? null)})`);
       return sendText(response, 403, '허용되지 않은 Host입니다. 127.0.0.1 또는 localhost 주소로 여세요.\n');
@@ -177,7 +180,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
     }
     // Headers set before the failure (e.g. a half-built file response) must not leak into the error.
     for (const name of response.getHeaderNames()) response.removeHeader(name);
-    applySecurityHeaders(response);
+    applySecurityHeaders(response, policy);
     sendJson(response, labError.status, labError.toBody());
   }
 

@@ -23,6 +23,7 @@ import {
 
 const TOKEN = 'T0k3n_for-tests_abcdefghijklmnopqrstuvwxyz012345';
 const SECRET = 'top-secret-outside-the-site';
+const BUILD_SCRIPT_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
 
 interface RawResponse {
   status: number;
@@ -163,6 +164,8 @@ async function makeSite(): Promise<void> {
   await writeFile(join(siteDir, '_astro', 'app.abc123.js'), 'console.log(1)');
   await writeFile(join(siteDir, '_astro', 'style.abc123.css'), 'body{}');
   await writeFile(join(siteDir, 'favicon.svg'), '<svg/>');
+  // What the build records for its inline scripts (server/door/csp.ts).
+  await writeFile(join(siteDir, 'csp-script-hashes.json'), JSON.stringify([BUILD_SCRIPT_HASH]));
   await writeFile(join(siteDir, '.env'), SECRET);
   await writeFile(join(workDir, 'secret.txt'), SECRET);
   await symlink(join(workDir, 'secret.txt'), join(siteDir, 'escape.txt'));
@@ -438,6 +441,9 @@ describe('the running door', () => {
       for (const directive of ["default-src 'self'", "connect-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'none'"]) {
         assert.ok(csp.includes(directive), directive);
       }
+      // Inline scripts: the build's hashes only; an injected one has no hash here and is refused.
+      assert.ok(csp.includes(`script-src 'self' ${BUILD_SCRIPT_HASH} 'wasm-unsafe-eval'`), csp);
+      assert.ok(!/script-src[^;]*'unsafe-inline'/.test(csp), csp);
     });
 
     test('OPTIONS (a CORS preflight) gets 405 without CORS headers', async () => {
