@@ -5,6 +5,7 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import { fileURLToPath } from 'node:url';
+import { writeScriptHashes } from './server/door/csp.ts';
 
 // Lab components read chapters/*/labs/*.yaml while pages are prerendered. Inside the bundled
 // prerender chunk `import.meta.url` no longer points at chapters/, so the folder is handed over here.
@@ -23,5 +24,15 @@ export default defineConfig({
       customCss: ['./src/styles/lab.css'],
     }),
     // @astrojs/mdx is added by Starlight itself (with `optimize`), so it is not listed here.
+    {
+      // The lab server's CSP allows only the inline scripts this build wrote (server/door/csp.ts).
+      name: 'upbit-csp-script-hashes',
+      hooks: {
+        'astro:build:done': ({ dir, logger }) => {
+          const hashes = writeScriptHashes(fileURLToPath(dir));
+          logger.info(`CSP: ${hashes.length} inline script hash(es)`);
+        },
+      },
+    },
   ],
 });

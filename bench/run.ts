@@ -14,6 +14,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import '../chapters/02-kafka/clients/quiet-kafkajs.ts';
 import { kafkaChapter } from '../chapters/02-kafka/chapter.ts';
 import { kafkaEndpoints } from '../chapters/02-kafka/kafka-access.ts';
+import { cookieName } from '../server/door/guard.ts';
 import { WebSocket } from 'ws';
 import { decodeTerminalFrame, encodeTerminalFrame, SUBPROTOCOL, type ServerMessage } from '../server/wire.ts';
 import { launchBrowser, REPO_ROOT, sleep, startLabServer, type LabServer } from '../tools/harness.ts';
@@ -107,7 +108,7 @@ class BenchSocket {
 
   constructor(server: LabServer) {
     const origin = new URL(server.baseUrl).origin;
-    this.ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, SUBPROTOCOL, { headers: { Origin: origin, Cookie: `upbit_lab=${server.token}` } });
+    this.ws = new WebSocket(`${origin.replace('http', 'ws')}/ws`, SUBPROTOCOL, { headers: { Origin: origin, Cookie: `${cookieName(Number(new URL(origin).port))}=${server.token}` } });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (!isBinary) return;
       const frame = decodeTerminalFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

@@ -18,6 +18,7 @@ import {
   offersSubprotocol,
   sessionCookie,
 } from './door/guard.ts';
+import { contentSecurityPolicy, readScriptHashes } from './door/csp.ts';
 import { applySecurityHeaders, rawResponse, sendJson, sendText } from './door/headers.ts';
 import { CloseCode, type LabSocket, wrapSocket } from './door/socket.ts';
 import { openStaticSite, serveStatic } from './door/static.ts';
@@ -106,9 +107,13 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
   const log = (line: string): void => options.log?.(line.split(token).join('[token]'));
   const checkToken = createTokenCheck(token);
   const site = await openStaticSite(options.siteDir);
+  // Inline scripts run only if the build hashed them (door/csp.ts): no 'unsafe-inline'.
+  const policy = contentSecurityPolicy(readScriptHashes(options.siteDir));
 
   // Set after listen(): with port 0 the allowlist must name the port we actually got.
   let allowlist = buildAllowlist(options.port, options.extraHostNames);
+  // Likewise the cookie name, which carries the port (guard.ts cookieName).
+  let port = options.port;
   let closing = false;
 
   /** Every live WebSocket, whether it answered the last ping, and when its 'close' has run. */
@@ -126,7 +131,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
   });
 
   async function handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    applySecurityHeaders(response);
+    applySecurityHeaders(response, policy);
     if (!isAllowedHost(allowlist, request.headers.host)) {
       log(`refused request: host not allowed (${JSON.stringify(request.headers.host?.slice(0, 100) ?? null)})`);
       return sendText(response, 403, '허용되지 않은 Host입니다. 127.0.0.1 또는 localhost 주소로 여세요.\n');
@@ -140,7 +145,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
     }
 
     if (target.path === '/api/status') {
-      if (!hasValidToken(checkToken, request.headers.cookie, target.query.get('token'))) {
+      if (!hasValidToken(checkToken, request.headers.cookie, target.query.get('token'), port)) {
         return sendJson(response, 401, { error: 'unauthorized', message: '토큰이 없거나 올바르지 않습니다.', hint: TOKEN_HINT });
       }
       return sendJson(response, 200, statusBody(options.status?.()));
@@ -155,7 +160,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
       // Move the token out of the address bar (and history, and screenshots) into an HttpOnly cookie.
       // Only redirect to a path that is safely on our origin; anything odd goes to the start page.
       const location = /^\/(?![/\\])[^\\]*$/.test(target.path) ? target.path : '/';
-      response.writeHead(302, { 'Set-Cookie': sessionCookie(token), Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+      response.writeHead(302, { 'Set-Cookie': sessionCookie(token, port), Location: location, 'Cache-Control': 'no-store', 'Content-Length': 0 });
       response.end();
       return;
     }
@@ -175,7 +180,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
     }
     // Headers set before the failure (e.g. a half-built file response) must not leak into the error.
     for (const name of response.getHeaderNames()) response.removeHeader(name);
-    applySecurityHeaders(response);
+    applySecurityHeaders(response, policy);
     sendJson(response, labError.status, labError.toBody());
   }
 
@@ -193,7 +198,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
     // A page on any other site can open a WebSocket to 127.0.0.1 with our cookie attached;
     // only the Origin header tells us it is not our own page.
     if (!isAllowedOrigin(allowlist, request.headers.origin)) return refuse(403, 'origin not allowed', '허용되지 않은 Origin입니다.\n');
-    if (!hasValidToken(checkToken, request.headers.cookie, target.query.get('token'))) {
+    if (!hasValidToken(checkToken, request.headers.cookie, target.query.get('token'), port)) {
       return refuse(401, 'missing or wrong token', `토큰이 없거나 올바르지 않습니다. ${TOKEN_HINT}\n`);
     }
     if (!offersSubprotocol(request.headers['sec-websocket-protocol'], SUBPROTOCOL)) {
@@ -292,7 +297,7 @@ export async function startDoor(options: DoorOptions): Promise<Door> {
   server.on('error', (error) => log(`server error: ${error.message}`));
 
   const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : options.port;
+  port = address !== null && typeof address === 'object' ? address.port : options.port;
   allowlist = buildAllowlist(port, options.extraHostNames);
   const url = `http://${hostForUrl(host)}:${port}/`;
 

@@ -5,13 +5,15 @@
 // chapters and hands them to the course-agnostic core.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDoor, type Door } from './door.ts';
+import { SCRIPT_HASHES_FILE } from './door/csp.ts';
 import { isLabError, LabError } from './errors.ts';
 import { REPO_ROOT, SITE_DIR, STATE_DIR } from './paths.ts';
 import { loadCourse } from '../chapters/plugins.ts';
 import { createLabRuntime } from './runtime.ts';
+import { writeServerRecord } from './server-record.ts';
 import { startSession } from './session.ts';
 import { withJosa } from './korean.ts';
 
@@ -29,8 +31,10 @@ function newestMtime(path: string): number {
 /** Rebuilds dist/ when any input of the site is newer than the last build. */
 export function ensureSiteBuilt(log: (line: string) => void = console.log): void {
   const stamp = join(SITE_DIR, 'index.html');
-  const inputs = ['src', 'chapters', 'public', 'astro.config.mjs'].map((p) => newestMtime(join(REPO_ROOT, p)));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...inputs)) return;
+  // csp.ts writes the inline-script hashes at build time; a dist/ without them would run no inline script.
+  const inputs = ['src', 'chapters', 'public', 'astro.config.mjs', 'server/door/csp.ts'].map((p) => newestMtime(join(REPO_ROOT, p)));
+  const hashed = existsSync(join(SITE_DIR, SCRIPT_HASHES_FILE));
+  if (hashed && existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...inputs)) return;
   log('사이트를 빌드합니다 (처음 한 번, 또는 내용이 바뀌었을 때)...');
   const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new LabError('site-build-failed', '사이트 빌드가 실패했습니다. 위의 오류를 확인하세요.', { hint: 'npm run build로 따로 실행해 볼 수 있습니다.' });
@@ -97,9 +101,9 @@ async function main(): Promise<void> {
     throw error;
   });
 
-  mkdirSync(STATE_DIR, { recursive: true });
   const pidFile = join(STATE_DIR, 'server.json');
-  writeFileSync(pidFile, JSON.stringify({ pid: process.pid, port: door.port, url: door.url }));
+  // With its start time and command line, so `npm stop` never signals a process that merely reuses the pid.
+  writeServerRecord(pidFile, { port: door.port, url: door.url });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -25,6 +25,29 @@ interface Slot {
   terminal: LabTerminal;
   sink: TerminalSink;
   stopExitWatch: () => void;
+  /** The replay last sent on this slot, framed: an unchanged screen is re-sent without new copies. */
+  replay: ReplayFrames;
+}
+
+interface ReplayFrames {
+  text: string;
+  bytes: number;
+  frames: Uint8Array[];
+}
+
+/**
+ * Frames a replay for `slot`, reusing `cached` when the screen is the same string (the ring
+ * hands out one cached snapshot until new output arrives). ws sends a Uint8Array without copying
+ * it, so a page that repeats `terminal.open` costs a reference per frame, not a fresh screen.
+ */
+function replayFrames(slot: number, text: string, encoder: TextEncoder, cached: ReplayFrames | undefined): ReplayFrames {
+  if (cached && cached.text === text) return cached;
+  const bytes = encoder.encode(text);
+  const frames: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += REPLAY_SLICE) {
+    frames.push(encodeTerminalFrame(slot, bytes.subarray(offset, offset + REPLAY_SLICE)));
+  }
+  return { text, bytes: bytes.byteLength, frames };
 }
 
 export function startSession(socket: LabSocket, deps: SessionDeps): void {
@@ -55,21 +78,32 @@ export function startSession(socket: LabSocket, deps: SessionDeps): void {
     const assigned = slot;
     const sink: TerminalSink = {
       send: (data) => socket.sendBinary(encodeTerminalFrame(assigned, encoder.encode(data))),
+      backlog: () => socket.bufferedAmount,
       detached: () => {
+        // Only another page's attach lands here (our own re-open detaches first), but a stale
+        // sink must never remove the entry that replaced it.
+        if (slots.get(assigned)?.sink !== sink) return;
         slots.get(assigned)?.stopExitWatch();
         slots.delete(assigned);
         sendError('terminal-taken', `터미널 '${name}'${josaFor(name, '을/를')} 다른 탭에서 열었습니다. 이 탭에서 다시 열면 되찾아 옵니다.`);
       },
     };
-    slots.get(assigned)?.stopExitWatch();
-    const stopExitWatch = terminal.onExit((exitCode) => socket.sendJson({ type: 'terminal.exited', slot: assigned, exitCode }));
-    slots.set(assigned, { terminal, sink, stopExitWatch });
-    terminal.resize(cols, rows);
-    const replay = encoder.encode(terminal.attach(sink));
-    socket.sendJson({ type: 'terminal.opened', lab, terminal: name, slot: assigned, replayBytes: replay.byteLength });
-    for (let offset = 0; offset < replay.byteLength; offset += REPLAY_SLICE) {
-      socket.sendBinary(encodeTerminalFrame(assigned, replay.subarray(offset, offset + REPLAY_SLICE)));
+    const previous = slots.get(assigned);
+    if (previous) {
+      // Re-opening on this socket: retire our own old sink quietly, so the attach below does
+      // not report it as taken by another tab (its `detached` would drop this slot's keyboard).
+      previous.stopExitWatch();
+      previous.terminal.detach(previous.sink);
+      slots.delete(assigned);
     }
+    const stopExitWatch = terminal.onExit((exitCode) => socket.sendJson({ type: 'terminal.exited', slot: assigned, exitCode }));
+    terminal.resize(cols, rows);
+    const replay = replayFrames(assigned, terminal.attach(sink), encoder, previous?.terminal === terminal ? previous.replay : undefined);
+    slots.set(assigned, { terminal, sink, stopExitWatch, replay });
+    socket.sendJson({ type: 'terminal.opened', lab, terminal: name, slot: assigned, replayBytes: replay.bytes });
+    // The socket drops itself past its queue limit (door/socket.ts), so a page that asks for
+    // replays and never reads them is cut off instead of growing server memory.
+    for (const frame of replay.frames) socket.sendBinary(frame);
   }
 
   async function runEngine(work: () => Promise<unknown>): Promise<void> {

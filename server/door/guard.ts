@@ -5,7 +5,14 @@
 // token that `npm start` printed (defeats other local programs and other browser profiles).
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export const COOKIE_NAME = 'upbit_lab';
+/**
+ * The token cookie's name for the server on `port`. Browsers scope cookies by host, not port,
+ * so every 127.0.0.1 server sees every cookie: naming it by port keeps two lab servers side by
+ * side from overwriting each other's cookie, and each reads only its own.
+ */
+export function cookieName(port: number): string {
+  return `upbit_lab_${port}`;
+}
 
 /** The names a browser on this machine can use to reach us; anything else is rebinding. */
 export interface Allowlist {
@@ -59,10 +66,7 @@ export function createTokenCheck(token: string): (candidate: string | undefined)
   };
 }
 
-/**
- * All values of one cookie. Cookies are scoped by host, not port, so a second lab server on
- * another port may have left its own `upbit_lab` beside ours; any of them may be the right one.
- */
+/** All values of one cookie (a browser may send a stale duplicate beside the right one). */
 export function readCookieValues(cookieHeader: string | undefined, name: string): string[] {
   if (cookieHeader === undefined) return [];
   const values: string[] = [];
@@ -74,8 +78,8 @@ export function readCookieValues(cookieHeader: string | undefined, name: string)
   return values;
 }
 
-export function sessionCookie(token: string): string {
-  return `${COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(token: string, port: number): string {
+  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** True when the request proves knowledge of the token via cookie or `?token=`. */
@@ -83,10 +87,11 @@ export function hasValidToken(
   check: (candidate: string | undefined) => boolean,
   cookieHeader: string | undefined,
   queryToken: string | null,
+  port: number,
 ): boolean {
   // Evaluate every candidate instead of short-circuiting, so timing does not reveal which one matched.
   let valid = queryToken !== null && check(queryToken);
-  for (const value of readCookieValues(cookieHeader, COOKIE_NAME)) valid = check(value) || valid;
+  for (const value of readCookieValues(cookieHeader, cookieName(port))) valid = check(value) || valid;
   return valid;
 }
 

@@ -4,30 +4,11 @@
 // CORS headers at all: no other origin may read anything from the lab server.
 import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
+import { contentSecurityPolicy } from './csp.ts';
 
-/**
- * script-src allows 'unsafe-inline' because Astro and Starlight inline small scripts (theme
- * choice before paint, `<script>` islands) and the page is our own static build, not user
- * content. 'wasm-unsafe-eval' lets Starlight's Pagefind search instantiate its WebAssembly;
- * it does not allow eval() of strings. style-src allows inline styles that Astro inlines and
- * Expressive Code writes into style attributes.
- */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
-  "style-src 'self' 'unsafe-inline'",
-  // 'self' covers ws:// to the same host and port in current browsers (CSP Level 3).
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
+/** The headers with no inline script allowed (refusals and plain-text answers need none). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'Content-Security-Policy': contentSecurityPolicy([]),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -35,8 +16,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'X-Frame-Options': 'DENY',
 };
 
-export function applySecurityHeaders(response: ServerResponse): void {
+/** `policy`: the site's CSP with its build's inline-script hashes (door.ts makes it once). */
+export function applySecurityHeaders(response: ServerResponse, policy?: string): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  if (policy !== undefined) response.setHeader('Content-Security-Policy', policy);
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

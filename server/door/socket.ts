@@ -2,6 +2,9 @@
 // that already passed the wire contract (wire.ts, checked by protocol.ts), and any frame that does not is
 // answered by closing the connection with the matching close code. This is the single
 // place where untrusted bytes from the page become typed values.
+// It also bounds what one connection may have queued: a page that stops reading while asking
+// for more (replays, output, snapshots) would otherwise grow server memory without limit, and
+// a peer that does not read cannot receive a close frame either, so it is cut off.
 import type { RawData, WebSocket } from 'ws';
 import { parseClientMessage } from '../protocol.ts';
 import { type ClientMessage, decodeTerminalFrame, MAX_INPUT_BYTES, type ServerMessage } from '../wire.ts';
@@ -20,6 +23,13 @@ export interface LabSocket {
   onClose(listener: () => void): void;
   close(code?: number, reason?: string): void;
 }
+
+/**
+ * Most bytes one socket may hold unsent. An honest page drains far below this (terminal output
+ * pauses at 256 KiB; a full replay is under 1 MiB, a page opens a handful); past it the peer
+ * is not reading and keeping its frames would only cost the learner's laptop memory.
+ */
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 
 /** Close codes from RFC 6455 §7.4.1 that the door uses. */
 export const CloseCode = {
@@ -93,16 +103,28 @@ export function wrapSocket(ws: WebSocket, id: string, log: (line: string) => voi
     for (const listener of listeners) dispatch(listener);
   });
 
+  /** Sends unless that would exceed MAX_QUEUED_BYTES; then the connection is dropped. */
+  const send = (data: string | Uint8Array, binary: boolean): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    if (ws.bufferedAmount + size > MAX_QUEUED_BYTES) {
+      log(`socket ${id}: peer is not reading (${ws.bufferedAmount} bytes queued); dropping it`);
+      ws.terminate();
+      return;
+    }
+    ws.send(data, { binary });
+  };
+
   const socket: LabSocket = {
     id,
     get bufferedAmount() {
       return ws.bufferedAmount;
     },
     sendJson(message) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      send(JSON.stringify(message), false);
     },
     sendBinary(frame) {
-      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true });
+      send(frame, true);
     },
     onMessage(listener) {
       if (!closed) messageListeners.push(listener);

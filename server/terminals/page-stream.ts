@@ -3,17 +3,24 @@
 // PTY above a high-water mark instead of growing server memory, and resumes below a low one.
 // With no page attached nothing is queued: the program keeps running, the replay ring keeps
 // what a later page needs.
+// Acks are the page's word, and a page can lie (ack bytes it never read). So the sink also
+// reports what its transport still holds (the socket's unsent bytes): the PTY stays paused
+// while either count is high, and a lying page gains nothing but its own stalled screen.
 
 export const FLOW_HIGH_WATER = 256 * 1024;
 export const FLOW_LOW_WATER = 64 * 1024;
 const BATCH_MS = 5;
 const BATCH_MAX_CHARS = 64 * 1024;
+/** While paused, how often the transport's backlog is looked at (it drains without an ack). */
+const BACKLOG_POLL_MS = 50;
 
 /** Where the attached page's bytes go; `send` returns nothing, flow control is by ack. */
 export interface TerminalSink {
   send(data: string): void;
   /** Another page took this terminal over. */
   detached?(): void;
+  /** Bytes sent but still queued in the transport (not yet handed to the network). */
+  backlog?(): number;
 }
 
 /** The PTY's brakes. */
@@ -30,6 +37,7 @@ export class PageStream {
   #batchTimer: NodeJS.Timeout | null = null;
   #unacked = 0;
   #paused = false;
+  #backlogTimer: NodeJS.Timeout | null = null;
 
   constructor(throttle: Throttle) {
     this.#throttle = throttle;
@@ -73,15 +81,26 @@ export class PageStream {
     this.#resume();
   }
 
+  /** The page drew `bytes` more; never credits more than was sent (no balance to borrow against). */
   ack(bytes: number): void {
     this.#unacked = Math.max(0, this.#unacked - bytes);
-    if (this.#paused && this.#unacked < FLOW_LOW_WATER) this.#resume();
+    this.#resumeIfDrained();
   }
 
   /** Stops sending for good (the terminal is going away). */
   close(): void {
     this.#sink = null;
     this.#dropBatch();
+    this.#stopBacklogPoll();
+  }
+
+  /** What the page has not drawn, as far as we can prove: its acks cannot undercut the transport's own queue. */
+  #outstanding(): number {
+    return Math.max(this.#unacked, this.#sink?.backlog?.() ?? 0);
+  }
+
+  #resumeIfDrained(): void {
+    if (this.#paused && this.#outstanding() < FLOW_LOW_WATER) this.#resume();
   }
 
   #flush(): void {
@@ -92,10 +111,17 @@ export class PageStream {
     this.#batchChars = 0;
     this.#unacked += Buffer.byteLength(chunk);
     this.#sink.send(chunk);
-    if (!this.#paused && this.#unacked > FLOW_HIGH_WATER) {
+    if (!this.#paused && this.#outstanding() > FLOW_HIGH_WATER) {
       this.#paused = true;
       this.#throttle.pause();
+      // A transport backlog drains without any message from the page: look again until it has.
+      if (this.#sink?.backlog) this.#backlogTimer = setInterval(() => this.#resumeIfDrained(), BACKLOG_POLL_MS);
     }
+  }
+
+  #stopBacklogPoll(): void {
+    if (this.#backlogTimer) clearInterval(this.#backlogTimer);
+    this.#backlogTimer = null;
   }
 
   #dropBatch(): void {
@@ -110,6 +136,7 @@ export class PageStream {
   }
 
   #resume(): void {
+    this.#stopBacklogPoll();
     if (!this.#paused) return;
     this.#paused = false;
     this.#throttle.resume();

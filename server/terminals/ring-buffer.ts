@@ -4,6 +4,8 @@ export class OutputRing {
   readonly #capacity: number;
   #chunks: string[] = [];
   #size = 0;
+  /** The joined snapshot until the next push: repeated re-opens must not re-join 256K each. */
+  #joined: string | null = null;
 
   constructor(capacityChars: number) {
     this.#capacity = capacityChars;
@@ -11,6 +13,7 @@ export class OutputRing {
 
   push(chunk: string): void {
     this.#chunks.push(chunk);
+    this.#joined = null;
     this.#size += chunk.length;
     while (this.#size > this.#capacity && this.#chunks.length > 1) {
       this.#size -= this.#chunks.shift()!.length;
@@ -18,7 +21,8 @@ export class OutputRing {
   }
 
   snapshot(): string {
-    return this.#chunks.join('');
+    this.#joined ??= this.#chunks.join('');
+    return this.#joined;
   }
 
   get size(): number {

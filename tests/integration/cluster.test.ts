@@ -4,8 +4,6 @@
 // Docker, `down -v` leaves nothing, and the usual start-up failures are named with a fix.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +12,7 @@ import { loadCourse } from '../../chapters/plugins.ts';
 import { containerLogs, createDocker } from '../../server/docker.ts';
 import { createLabRuntime } from '../../server/runtime.ts';
 import { KAFKA, compose, docker, requireDocker, teardownCluster, waitForBrokers } from '../helpers/cluster.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const createKafka = (clientId: string) => kafkaFor(KAFKA, clientId);
 const withAdmin: <T>(use: Parameters<typeof adminOf<T>>[1]) => Promise<T> = (use) => adminOf(KAFKA, use);
@@ -117,7 +116,7 @@ test('docker compose down -v leaves no container, network or volume', async () =
 
 /** Runs the cluster-up/compose-up step through the real engine and returns its result. */
 async function composeUpStep(env: Record<string, string> = {}) {
-  const runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'upbit-lab-')), pollIntervalMs: 500, terminalEnv: env });
+  const runtime = createLabRuntime(await loadCourse(), { stateDir: tempDir('cluster-state'), pollIntervalMs: 500, terminalEnv: env });
   try {
     const started = Date.now();
     const state = await runtime.engine.run('cluster-up', 'compose-up');
@@ -141,7 +140,7 @@ test('a host port already taken: the step fails naming the port and the fix', as
 });
 
 test('the Docker engine not running: the step fails fast saying to start it', async () => {
-  const dead = join(mkdtempSync(join(tmpdir(), 'dead-docker-')), 'docker.sock');
+  const dead = join(tempDir('dead-docker'), 'docker.sock');
   const previous = process.env['DOCKER_HOST'];
   process.env['DOCKER_HOST'] = `unix://${dead}`;
   try {

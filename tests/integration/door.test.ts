@@ -3,6 +3,7 @@
 // with raw TCP requests (no client-side normalization) and a real `ws` client. Each abuse case
 // asserts both the refusal and that the server still answers /api/status afterwards.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { type Door, type DoorOptions, type LabSocket, startDoor } from '../../server/door.ts';
+import { cookieName } from '../../server/door/guard.ts';
 import { LabError } from '../../server/errors.ts';
 import {
   encodeTerminalFrame,
@@ -21,6 +23,7 @@ import {
 
 const TOKEN = 'T0k3n_for-tests_abcdefghijklmnopqrstuvwxyz012345';
 const SECRET = 'top-secret-outside-the-site';
+const BUILD_SCRIPT_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='";
 
 interface RawResponse {
   status: number;
@@ -161,6 +164,8 @@ async function makeSite(): Promise<void> {
   await writeFile(join(siteDir, '_astro', 'app.abc123.js'), 'console.log(1)');
   await writeFile(join(siteDir, '_astro', 'style.abc123.css'), 'body{}');
   await writeFile(join(siteDir, 'favicon.svg'), '<svg/>');
+  // What the build records for its inline scripts (server/door/csp.ts).
+  await writeFile(join(siteDir, 'csp-script-hashes.json'), JSON.stringify([BUILD_SCRIPT_HASH]));
   await writeFile(join(siteDir, '.env'), SECRET);
   await writeFile(join(workDir, 'secret.txt'), SECRET);
   await symlink(join(workDir, 'secret.txt'), join(siteDir, 'escape.txt'));
@@ -281,7 +286,31 @@ describe('the running door', () => {
       const response = await request(port, { path: `/?token=${TOKEN}` });
       assert.equal(response.status, 302);
       assert.equal(header(response, 'location'), '/');
-      assert.equal(header(response, 'set-cookie'), `upbit_lab=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
+      assert.equal(header(response, 'set-cookie'), `${cookieName(port)}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
+    });
+
+    test('two lab servers side by side each keep their own cookie in one browser', async () => {
+      // Browsers scope cookies by host, not port: one jar, keyed by cookie name, serves both.
+      const otherToken = randomBytes(32).toString('base64url');
+      const other = await startTestDoor({ token: otherToken });
+      try {
+        const jar = new Map<string, string>();
+        for (const [serverPort, token] of [[port, TOKEN], [other.port, otherToken]] as const) {
+          const response = await request(serverPort, { path: `/?token=${token}` });
+          const [pair = ''] = (header(response, 'set-cookie') ?? '').split(';');
+          const separator = pair.indexOf('=');
+          jar.set(pair.slice(0, separator), pair.slice(separator + 1));
+        }
+        assert.equal(jar.size, 2, `the second server must not overwrite the first one's cookie: ${[...jar.keys()].join(', ')}`);
+        const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+        assert.equal((await request(port, { path: '/api/status', headers: { Cookie: cookie } })).status, 200);
+        assert.equal((await request(other.port, { path: '/api/status', headers: { Cookie: cookie } })).status, 200);
+        // Each server reads only the cookie named for its port: the other's token is not ours.
+        const foreign = `${cookieName(other.port)}=${otherToken}`;
+        assert.equal((await request(port, { path: '/api/status', headers: { Cookie: foreign } })).status, 401);
+      } finally {
+        await other.close();
+      }
     });
 
     test('the redirect keeps a page path but never leaves our origin', async () => {
@@ -299,12 +328,12 @@ describe('the running door', () => {
     });
 
     test('/api/status needs the cookie or ?token=', async () => {
-      const withCookie = await request(port, { path: '/api/status', headers: { Cookie: `other=1; upbit_lab=${TOKEN}` } });
+      const withCookie = await request(port, { path: '/api/status', headers: { Cookie: `other=1; ${cookieName(port)}=${TOKEN}` } });
       assert.equal(withCookie.status, 200);
       assert.match(header(withCookie, 'content-type') ?? '', /^application\/json/);
       assert.deepEqual(JSON.parse(withCookie.body), { labs: 7, protocol: PROTOCOL_VERSION });
-      // Another lab server on another port may have left its own cookie of the same name.
-      const twoCookies = await request(port, { path: '/api/status', headers: { Cookie: `upbit_lab=stale; upbit_lab=${TOKEN}` } });
+      // A stale duplicate of our own cookie beside the right one.
+      const twoCookies = await request(port, { path: '/api/status', headers: { Cookie: `${cookieName(port)}=stale; ${cookieName(port)}=${TOKEN}` } });
       assert.equal(twoCookies.status, 200);
       assert.equal((await request(port, { path: `/api/status?token=${TOKEN}` })).status, 200);
 
@@ -312,7 +341,9 @@ describe('the running door', () => {
         { path: '/api/status' },
         { path: '/api/status?token=wrong' },
         { path: `/api/status?token=${TOKEN.slice(0, -1)}` },
-        { path: '/api/status', headers: { Cookie: 'upbit_lab=wrong' } },
+        { path: '/api/status', headers: { Cookie: `${cookieName(port)}=wrong` } },
+        // The cookie name of the server before the port change: not ours any more.
+        { path: '/api/status', headers: { Cookie: `upbit_lab=${TOKEN}` } },
         { path: '/api/status', headers: { Authorization: `Bearer ${TOKEN}` } },
       ]) {
         const refused = await request(port, spec);
@@ -325,11 +356,11 @@ describe('the running door', () => {
       const acceptedBefore = accepted.length;
       assert.deepEqual(await wsConnect(port, { query: '' }), { kind: 'refused', status: 401 });
       assert.deepEqual(await wsConnect(port, { query: '?token=wrong' }), { kind: 'refused', status: 401 });
-      assert.deepEqual(await wsConnect(port, { query: '', cookie: 'upbit_lab=wrong' }), { kind: 'refused', status: 401 });
+      assert.deepEqual(await wsConnect(port, { query: '', cookie: `${cookieName(port)}=wrong` }), { kind: 'refused', status: 401 });
       assert.equal(accepted.length, acceptedBefore);
 
       const byQuery = await openSocket(port);
-      const byCookie = await openSocket(port, { query: '', cookie: `upbit_lab=${TOKEN}` });
+      const byCookie = await openSocket(port, { query: '', cookie: `${cookieName(port)}=${TOKEN}` });
       assert.equal(accepted.length, acceptedBefore + 2);
       byQuery.close();
       byCookie.close();
@@ -410,6 +441,9 @@ describe('the running door', () => {
       for (const directive of ["default-src 'self'", "connect-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'none'"]) {
         assert.ok(csp.includes(directive), directive);
       }
+      // Inline scripts: the build's hashes only; an injected one has no hash here and is refused.
+      assert.ok(csp.includes(`script-src 'self' ${BUILD_SCRIPT_HASH} 'wasm-unsafe-eval'`), csp);
+      assert.ok(!/script-src[^;]*'unsafe-inline'/.test(csp), csp);
     });
 
     test('OPTIONS (a CORS preflight) gets 405 without CORS headers', async () => {

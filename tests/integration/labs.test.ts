@@ -2,14 +2,12 @@
 // cluster, each step's check is first run in the state before the step (it must fail, with a
 // Korean reason), then the step is run (its check must pass). Catch-up is proven at the end.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LAB_ORDER } from '../../chapters/index.ts';
 import { loadCourse } from '../../chapters/plugins.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
 import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const HANGUL = /[가-힣]/;
 let runtime: LabRuntime;
@@ -18,7 +16,7 @@ const durations: Record<string, number> = {};
 before(async () => {
   await requireDocker();
   await teardownCluster();
-  runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'upbit-labs-')), pollIntervalMs: 500 });
+  runtime = createLabRuntime(await loadCourse(), { stateDir: tempDir('labs'), pollIntervalMs: 500 });
 });
 after(async () => {
   await runtime?.dispose();

@@ -2,9 +2,6 @@
 // over a real WebSocket. A page opens a terminal, types, drops its socket, reconnects and gets
 // the same shell back with its screen replayed; bad step ids are refused and nothing is spawned.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
@@ -13,14 +10,15 @@ import { loadCourse } from '../../chapters/plugins.ts';
 import { SUBPROTOCOL, decodeTerminalFrame, encodeTerminalFrame, type ServerMessage } from '../../server/wire.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
 import { startSession } from '../../server/session.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const TOKEN = randomBytes(32).toString('base64url');
 let door: Door;
 let runtime: LabRuntime;
 
 before(async () => {
-  const site = mkdtempSync(join(tmpdir(), 'site-'));
-  runtime = createLabRuntime(await loadCourse(), { stateDir: mkdtempSync(join(tmpdir(), 'state-')) });
+  const site = tempDir('site');
+  runtime = createLabRuntime(await loadCourse(), { stateDir: tempDir('state') });
   door = await startDoor({ port: 0, token: TOKEN, siteDir: site, onSocket: (socket) => startSession(socket, { engine: runtime.engine, pool: runtime.pool }) });
 });
 after(async () => {

@@ -7,6 +7,7 @@ import { descendantsOf, isRunning } from '../../server/terminals/kill-tree.ts';
 import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
 import { TerminalPool } from '../../server/terminals/pool.ts';
 import { toPlainText } from '../../server/terminals/ring-buffer.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -97,11 +98,10 @@ test('dispose kills the shell and every job it started, background ones included
   assert.deepEqual(alive, []);
 });
 
-test('dispose sends Ctrl-C first, so a running client can clean up (as docker compose run needs)', async () => {
-  const { mkdtempSync, existsSync } = await import('node:fs');
+test('dispose sends Ctrl-C first, so a running client can clean up (as docker compose run needs)', async (t) => {
+  const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { tmpdir } = await import('node:os');
-  const marker = join(mkdtempSync(join(tmpdir(), 'ctrl-c-')), 'cleaned');
+  const marker = join(tempDir('ctrl-c', t.after.bind(t)), 'cleaned');
   const pool = newPool();
   const terminal = pool.open('t', 'cleanup');
   await terminal.whenReady();
@@ -110,4 +110,37 @@ test('dispose sends Ctrl-C first, so a running client can clean up (as docker co
   await pause(500);
   await pool.dispose();
   assert.ok(existsSync(marker), 'the program saw Ctrl-C before being killed');
+});
+
+test('dispose leaves no process of a tree that ignores HUP, TERM and INT and keeps forking', async (t) => {
+  // A unique sleep length marks this test's processes in the process table.
+  const marker = `sleep 30.${1000 + Math.floor(Math.random() * 8999)}`;
+  const survivors = async () => {
+    const { execFileSync } = await import('node:child_process');
+    return execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(marker) && !line.includes('bash -c'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  };
+  // Whatever the code under test misses is still ours to end.
+  t.after(async () => {
+    for (const pid of await survivors()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  });
+  const pool = newPool();
+  const terminal = pool.open('t', 'forker');
+  await terminal.whenReady();
+  // Bounded: 300 children, one every 20 ms, each ignoring the polite signals.
+  await terminal.type(`bash -c 'trap "" HUP TERM INT; for i in $(seq 1 300); do (trap "" HUP TERM INT; exec ${marker}) & sleep 0.02; done; wait'`);
+  await pause(800);
+  assert.ok((await survivors()).length > 5, 'the forker is running');
+  await pool.dispose();
+  await pause(300);
+  const left = (await survivors()).filter(isRunning);
+  assert.deepEqual(left, [], `${left.length} processes of the tree survived dispose`);
 });

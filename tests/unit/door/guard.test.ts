@@ -59,16 +59,19 @@ test('the token check accepts only the exact token, whatever the candidate lengt
 test('cookies: every value of our name is found', () => {
   assert.deepEqual(readCookieValues(undefined, 'upbit_lab'), []);
   assert.deepEqual(readCookieValues('a=1; upbit_lab=x; b; upbit_lab=y;upbit_lab_other=z', 'upbit_lab'), ['x', 'y']);
-  assert.equal(sessionCookie(TOKEN), `upbit_lab=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
+  assert.equal(sessionCookie(TOKEN, 4800), `upbit_lab_4800=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`);
 });
 
 test('a request is authorized by cookie or query', () => {
   const check = createTokenCheck(TOKEN);
-  assert.ok(hasValidToken(check, `upbit_lab=${TOKEN}`, null));
-  assert.ok(hasValidToken(check, undefined, TOKEN));
-  assert.ok(hasValidToken(check, `upbit_lab=old; upbit_lab=${TOKEN}`, 'wrong'));
-  assert.ok(!hasValidToken(check, 'upbit_lab=wrong', null));
-  assert.ok(!hasValidToken(check, `other=${TOKEN}`, ''));
+  assert.ok(hasValidToken(check, `upbit_lab_4800=${TOKEN}`, null, 4800));
+  assert.ok(hasValidToken(check, undefined, TOKEN, 4800));
+  assert.ok(hasValidToken(check, `upbit_lab_4800=old; upbit_lab_4800=${TOKEN}`, 'wrong', 4800));
+  assert.ok(!hasValidToken(check, 'upbit_lab_4800=wrong', null, 4800));
+  assert.ok(!hasValidToken(check, `other=${TOKEN}`, '', 4800));
+  // Another port's cookie (a second lab server on this machine) is not ours, even with the right value.
+  assert.ok(!hasValidToken(check, `upbit_lab_4801=${TOKEN}`, null, 4800));
+  assert.ok(!hasValidToken(check, `upbit_lab=${TOKEN}`, null, 4800));
 });
 
 test('the subprotocol must be offered exactly', () => {

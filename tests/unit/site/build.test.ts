@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { courseLabs as loadLabs } from '../../../chapters/index.ts';
+import { inlineScriptHashes, readScriptHashes, SCRIPT_HASHES_FILE } from '../../../server/door/csp.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const astroBin = join(projectRoot, 'node_modules/astro/bin/astro.mjs');
@@ -174,4 +175,18 @@ test('the real chapters build and render every <LabStep> they reference', { time
       assert.match(html, new RegExp(`data-lab="${lab}"[^>]*data-step="${step}"`), `${name}: <LabStep lab="${lab}" step="${step}">`);
     }
   }
+  // The lab server's CSP has no 'unsafe-inline' scripts: every inline script the build wrote
+  // must be among the hashes it recorded, and no page may rely on inline event handlers
+  // (a hash cannot allow those).
+  const allowed = new Set(readScriptHashes(site.dist));
+  const pages = (function walk(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(join(dir, entry.name)) : entry.name.endsWith('.html') ? [join(dir, entry.name)] : []);
+  })(site.dist);
+  for (const page of pages) {
+    const html = readFileSync(page, 'utf8');
+    for (const hash of inlineScriptHashes(html)) assert.ok(allowed.has(hash), `${page}: inline script ${hash} is not in ${SCRIPT_HASHES_FILE}`);
+    assert.doesNotMatch(html, /<[a-z][^>]*\son[a-z]+\s*=/i, `${page}: an inline event handler`);
+  }
+  assert.ok(allowed.size > 0, 'the build recorded its inline scripts');
 });
