@@ -30,7 +30,10 @@ after(async () => {
 
 async function themedContext(theme: (typeof THEMES)[number]): Promise<BrowserContext> {
   if (!session || !server) throw new Error('not started');
-  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR', colorScheme: theme });
+  // bypassCSP: axe-core arrives as an injected inline script, which the server's hash-only CSP
+  // refuses (as it should: tests/e2e/csp.test.ts proves that). The audit is of the page, not of
+  // how the auditor gets in.
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR', colorScheme: theme, bypassCSP: true });
   // Starlight reads its theme from localStorage before first paint.
   await context.addInitScript((value) => localStorage.setItem('starlight-theme', value), theme);
   const page = await context.newPage();

@@ -1,3 +1,8 @@
+// PENDING (not run by npm test: the file name does not match *.test.ts). In the session-3 CI
+// rehearsal on a quiet machine kafka-2 did not exit within 240 s under this override, although
+// `docker compose config` shows the 160 MiB heap and 128 MiB buffer applied; the single-node
+// repro that always died is in the issue 20 note. Rename back to oom.test.ts once it is shown
+// failing-then-passing on the real cluster.
 // Issue 20 on the real cluster: a broker that dies at start with OutOfMemoryError is named by
 // the cluster-up check and by doctor, with the fix; with the chapter's compose file the same
 // checks pass. The wrong state is the real fault, made certain: an override gives kafka-2 a
