@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { demux } from '../docker.ts';
 
 export const DEFAULT_DOCKER_TIMEOUT_MS = 2500;
 
@@ -180,13 +181,5 @@ export class DockerSession {
 /** Docker frames non-TTY logs as 8-byte headers + payload; a TTY container's logs are plain. */
 function demuxLogs(buffer: Buffer): string {
   const framed = buffer.length >= 8 && buffer[0]! <= 2 && buffer[1] === 0 && buffer[2] === 0 && buffer[3] === 0;
-  if (!framed) return buffer.toString('utf8');
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
+  return framed ? demux(buffer) : buffer.toString('utf8');
 }
