@@ -220,6 +220,7 @@ let attempt = 0;
 let droppedAt: number | undefined;
 let reconnectTimer: NodeJS.Timeout | undefined;
 let markets: string[] = [];
+let startOffsets: Record<string, number> = {};
 
 function connect() {
   if (!running) return;
@@ -285,6 +286,7 @@ function report(final = false): CollectorReport & Record<string, unknown> {
     markets: builder.markets(),
     // Beyond the contract: diagnostics for the lab and the failure tests.
     topic: values.topic,
+    startOffsets,
     subscribed: markets,
     received: stats.received,
     rejected: stats.rejected,
@@ -344,6 +346,8 @@ try {
   await admin.connect();
   try {
     partitionCount = await ensureTopic(admin, values.topic);
+    // Where this run starts in each partition, so a check can compare exactly this run's records.
+    startOffsets = Object.fromEntries((await admin.fetchTopicOffsets(values.topic)).map((o) => [String(o.partition), Number(o.high)]));
   } finally {
     await admin.disconnect();
   }
