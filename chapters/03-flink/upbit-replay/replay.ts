@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MarketBook, MarketTape, loadMarkets, type MarketDef, type TapeTrade } from './generator.ts';
-import { FORMATS, toSimple, type Format, type Ticker } from '../upbit/ticker-schema.ts';
+import { FORMATS, toSimpleKeys, type Format } from '../upbit/fields.ts';
+import type { Ticker } from '../upbit/ticker-schema.ts';
 
 export interface ReplayOptions {
   port?: number;
@@ -73,7 +74,7 @@ export function parseRequest(text: string): Subscription | { error: string; deta
 }
 
 function encode(ticker: Ticker, format: Format): Buffer {
-  const body = format === 'SIMPLE' || format === 'SIMPLE_LIST' ? toSimple(ticker) : ticker;
+  const body = format === 'SIMPLE' || format === 'SIMPLE_LIST' ? toSimpleKeys(ticker) : ticker;
   return Buffer.from(JSON.stringify(format.endsWith('_LIST') ? [body] : body));
 }
 

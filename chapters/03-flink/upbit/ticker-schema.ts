@@ -4,49 +4,9 @@
 // against it, and later chapters (Flink DDL, lakehouse checks, MCP tools) import the types.
 import { z } from 'zod';
 
-/** DEFAULT key -> SIMPLE key, in Upbit's documented field order (33 fields). */
-export const SIMPLE_KEYS = {
-  type: 'ty',
-  code: 'cd',
-  opening_price: 'op',
-  high_price: 'hp',
-  low_price: 'lp',
-  trade_price: 'tp',
-  prev_closing_price: 'pcp',
-  change: 'c',
-  change_price: 'cp',
-  signed_change_price: 'scp',
-  change_rate: 'cr',
-  signed_change_rate: 'scr',
-  trade_volume: 'tv',
-  acc_trade_volume: 'atv',
-  acc_trade_volume_24h: 'atv24h',
-  acc_trade_price: 'atp',
-  acc_trade_price_24h: 'atp24h',
-  trade_date: 'tdt',
-  trade_time: 'ttm',
-  trade_timestamp: 'ttms',
-  ask_bid: 'ab',
-  acc_ask_volume: 'aav',
-  acc_bid_volume: 'abv',
-  highest_52_week_price: 'h52wp',
-  highest_52_week_date: 'h52wdt',
-  lowest_52_week_price: 'l52wp',
-  lowest_52_week_date: 'l52wdt',
-  market_state: 'ms',
-  is_trading_suspended: 'its',
-  delisting_date: 'dd',
-  market_warning: 'mw',
-  timestamp: 'tms',
-  stream_type: 'st',
-} as const;
+import { DEFAULT_KEYS, SIMPLE_KEYS, toSimpleKeys, type DefaultKey } from './fields.ts';
 
-export type DefaultKey = keyof typeof SIMPLE_KEYS;
-export type SimpleKey = (typeof SIMPLE_KEYS)[DefaultKey];
-export const DEFAULT_KEYS = Object.keys(SIMPLE_KEYS) as DefaultKey[];
-export const DEFAULT_OF_SIMPLE: Record<SimpleKey, DefaultKey> = Object.fromEntries(
-  DEFAULT_KEYS.map((key) => [SIMPLE_KEYS[key], key]),
-) as Record<SimpleKey, DefaultKey>;
+export { DEFAULT_KEYS, DEFAULT_OF_SIMPLE, FORMATS, SIMPLE_KEYS, fromSimple, type DefaultKey, type Format, type SimpleKey } from './fields.ts';
 
 // Upbit sends whole-won prices as JSON integers (e.g. 135000000) and small ones as decimals,
 // so every price or volume is a plain finite number; never assume an integer type.
@@ -107,11 +67,7 @@ export const TickerSimple = z.object(simpleShape as { [K in DefaultKey as (typeo
 export type TickerSimpleT = z.infer<typeof TickerSimple>;
 
 export function toSimple(ticker: Ticker): TickerSimpleT {
-  return Object.fromEntries(DEFAULT_KEYS.map((key) => [SIMPLE_KEYS[key], ticker[key]])) as TickerSimpleT;
-}
-
-export function fromSimple(simple: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(simple).map(([key, value]) => [DEFAULT_OF_SIMPLE[key as SimpleKey] ?? key, value]));
+  return toSimpleKeys(ticker) as TickerSimpleT;
 }
 
 const close = (a: number, b: number, tolerance: number) => Math.abs(a - b) <= tolerance;
@@ -159,5 +115,3 @@ export function tickerIdentity(t: Pick<Ticker, 'code' | 'trade_timestamp' | 'acc
 export const UPBIT_ERROR_NAMES = ['INVALID_AUTH', 'WRONG_FORMAT', 'NO_TICKET', 'NO_TYPE', 'NO_CODES', 'INVALID_PARAM'] as const;
 export const UpbitError = z.object({ error: z.object({ name: z.string(), message: z.string() }) });
 export const UpbitStatus = z.object({ status: z.string() });
-export const FORMATS = ['DEFAULT', 'SIMPLE', 'JSON_LIST', 'SIMPLE_LIST'] as const;
-export type Format = (typeof FORMATS)[number];

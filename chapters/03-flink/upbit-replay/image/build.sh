@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds upbit-lab/node:24, a Node 24 runtime image with the upbit-replay stand-in inside,
 # from the local base image (no registry pulls): the Node binary comes from the npm package
-# node-linux-<arch>@24, the server's only runtime dependencies (ws, zod) from this checkout's
+# node-linux-<arch>@24, the server's only runtime dependency (ws) from this checkout's
 # node_modules. Ends by printing NODE_IMAGE=... and writing that line into compose/.env.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,7 +17,7 @@ if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   echo "베이스 이미지 $BASE가 없습니다. 먼저 npm run cluster:image(또는 compose/kafka-image/build.sh)로 만드세요." >&2
   exit 1
 fi
-for dep in ws zod; do
+for dep in ws; do
   [ -d "$ROOT/node_modules/$dep" ] || { echo "node_modules/$dep가 없습니다. 저장소 루트에서 npm install을 먼저 실행하세요." >&2; exit 1; }
 done
 
@@ -32,9 +32,9 @@ if [ ! -x "$WORK/npm/node-$ARCH" ]; then
 fi
 cp "$WORK/npm/node-$ARCH" "$CTX/node"
 
-cp "$ROOT"/chapters/03-flink/upbit/{ticker-schema,tick-size,decimal}.ts "$CTX/app/chapters/03-flink/upbit/"
+cp "$ROOT"/chapters/03-flink/upbit/{fields,tick-size,decimal}.ts "$CTX/app/chapters/03-flink/upbit/"
 cp "$ROOT"/chapters/03-flink/upbit-replay/{server,replay,generator}.ts "$ROOT/chapters/03-flink/upbit-replay/markets.json" "$CTX/app/chapters/03-flink/upbit-replay/"
-cp -r "$ROOT/node_modules/ws" "$ROOT/node_modules/zod" "$CTX/app/node_modules/"
+cp -r "$ROOT/node_modules/ws" "$CTX/app/node_modules/"
 printf '{ "name": "upbit-replay", "private": true, "type": "module" }\n' > "$CTX/app/package.json"
 cat > "$CTX/Dockerfile" <<DOCKERFILE
 FROM $BASE
