@@ -169,18 +169,30 @@ const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retr
 
 async function sendLoop() {
   let failures = 0;
+  // A batch that failed is retried exactly as it was: same records, same partition, same
+  // size. kafkajs gives it the same sequence numbers again, so if the first attempt did land,
+  // the broker recognises the repeat and answers with the original offsets. A retry with a
+  // different batch boundary would start at the same sequence but end elsewhere, which the
+  // broker rejects as out of order, and writes would never resume.
+  let retry: { partition: number; batch: Pending[] } | undefined;
   while (running || pending() > 0) {
-    const partition = oldestPartition();
-    if (partition === undefined) {
-      if (!running) break;
-      await sleep(200);
-      continue;
+    let partition: number;
+    let batch: Pending[];
+    if (retry) {
+      ({ partition, batch } = retry);
+    } else {
+      const oldest = oldestPartition();
+      if (oldest === undefined) {
+        if (!running) break;
+        await sleep(200);
+        continue;
+      }
+      partition = oldest;
+      const queue = queues.get(partition)!;
+      batch = queue.splice(0, batchSize);
+      queued -= batch.length;
+      inFlight = batch.length;
     }
-    const queue = queues.get(partition)!;
-    const batch = queue.slice(0, batchSize);
-    inFlight = batch.length;
-    queued -= batch.length;
-    queue.splice(0, batch.length);
     try {
       await producer.send({
         topic: values.topic,
@@ -194,17 +206,14 @@ async function sendLoop() {
       }
       if (values['acked-log']) appendFileSync(ackedFile, batch.map((p) => `${JSON.stringify(p.identity)}\n`).join(''));
       inFlight = 0;
+      retry = undefined;
       failures = 0;
     } catch (error) {
-      // Put the batch back at the head, unchanged: the same producer resends it with the same
-      // sequence numbers, so a write that did land is recognised by the broker, not doubled.
-      queue.unshift(...batch);
-      queued += batch.length;
-      inFlight = 0;
+      retry = { partition, batch };
       stats.sendFailures++;
       stats.lastError = describeKafkaError(error);
       failures++;
-      if (failures === 1 || failures % 10 === 0) say(`Kafka 쓰기 실패 (${stats.lastError}), 대기 ${pending()}건을 버리지 않고 다시 보냅니다`);
+      if (failures === 1 || failures % 10 === 0) say(`Kafka 쓰기 실패 (${stats.lastError}), 대기 ${pending()}건을 버리지 않고 같은 배치를 다시 보냅니다`);
       const backoff = Math.min(5000, 200 * 2 ** Math.min(failures, 5));
       await sleep(backoff / 2 + Math.random() * (backoff / 2));
     }
