@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +47,7 @@ after(async () => {
   await run('docker', ['start', 'kafka-1', 'kafka-2', 'kafka-3']).catch(() => undefined);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   console.log(`UPBIT_FIGURES ${JSON.stringify(figures)}`);
+  writeFileSync(join(tmpdir(), 'upbit-collector-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
 });
 
 function startCollector(extra: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -121,6 +122,7 @@ test('collector end to end: sustained throughput and source-to-ack latency into 
   figures['latencyP50Ms'] = final.latencyMs.p50;
   figures['latencyP99Ms'] = final.latencyMs.p99;
   figures['run1Acked'] = final.acked;
+  figures['rssAtThroughputMb'] = (final as unknown as { rssMb: number }).rssMb;
   figures['run1Seconds'] = Math.round((Date.now() - startedAt) / 1000);
   figures['sourceMsgPerSec'] = Math.round(sourceRate);
   // Keeps up with the source (the source's own pace depends on how busy the machine is).
@@ -233,5 +235,4 @@ test('unknown market codes are reported and left out; none at all is an error', 
   assert.equal(code, 1);
   assert.match(text, /없는 마켓 코드.*KRW-NOPE/);
   assert.match(text, /구독할 마켓이 하나도 없습니다/);
-  void mkdirSync; void writeFileSync;
 });
