@@ -3,7 +3,9 @@
 // ISR). Every claim is checked against an independent read of the topic. Also shows the
 // lab's checks failing in the wrong state and passing in the right one.
 // Run under the Docker lock: flock /tmp/upbit-docker.lock node --test tests/integration/upbit-collector.test.ts
-// (about 4 min on 2 cores).
+// (about 4 min on 2 cores). Or, while the shared cluster is busy, on a private copy of the
+// course's cluster (project upbit-src-test, ports 39092-39094, removed afterwards):
+//   UPBIT_TEST_CLUSTER=private UPBIT_LAB_BOOTSTRAP=localhost:39092,localhost:39093,localhost:39094 node --test tests/integration/upbit-collector.test.ts
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -24,13 +26,18 @@ const TOPIC = 'upbit-ticker';
 const MARKETS = ['KRW-BTC', 'KRW-ETH', 'KRW-XRP', 'KRW-SOL', 'KRW-DOGE', 'KRW-ADA', 'KRW-TRX', 'KRW-LINK', 'KRW-AVAX', 'KRW-DOT', 'KRW-USDT', 'KRW-SUI'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const figures: Record<string, unknown> = {};
+const PRIVATE = process.env['UPBIT_TEST_CLUSTER'] === 'private';
+const BROKERS = PRIVATE ? ['localhost:39092', 'localhost:39093', 'localhost:39094'] : ['localhost:29092', 'localhost:29093', 'localhost:29094'];
+const CONTAINERS = PRIVATE ? ['upbit-src-kafka-1', 'upbit-src-kafka-2', 'upbit-src-kafka-3'] : ['kafka-1', 'kafka-2', 'kafka-3'];
+const COMPOSE = PRIVATE ? ['compose', '-p', 'upbit-src-test', '-f', 'compose/docker-compose.yml', '-f', 'tests/integration/upbit-private-cluster.yml'] : ['compose', '-f', 'compose/docker-compose.yml'];
+if (PRIVATE && process.env['UPBIT_LAB_BOOTSTRAP'] !== BROKERS.join(',')) throw new Error(`UPBIT_TEST_CLUSTER=private needs UPBIT_LAB_BOOTSTRAP=${BROKERS.join(',')} (the checks read it at import)`);
 
 let replay: Replay;
 let stateDir: string;
 
 before(async () => {
   await requireDocker();
-  await run('docker', ['compose', '-f', 'compose/docker-compose.yml', 'up', '-d', '--wait'], { cwd: ROOT, timeout: 240_000 });
+  await run('docker', [...COMPOSE, 'up', '-d', '--wait'], { cwd: ROOT, timeout: 300_000 });
   await waitForBrokers(3);
   // A fresh topic, so "acked == records" is about this test alone.
   await withAdmin(async (admin) => {
@@ -44,14 +51,15 @@ before(async () => {
 after(async () => {
   await replay?.close();
   // Leave the cluster whole for the next lock holder.
-  await run('docker', ['start', 'kafka-1', 'kafka-2', 'kafka-3']).catch(() => undefined);
+  await run('docker', ['start', ...CONTAINERS]).catch(() => undefined);
+  if (PRIVATE) await run('docker', [...COMPOSE, 'down', '-v'], { cwd: ROOT, timeout: 180_000 }).catch(() => undefined);
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   console.log(`UPBIT_FIGURES ${JSON.stringify(figures)}`);
   writeFileSync(join(tmpdir(), 'upbit-collector-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
 });
 
 function startCollector(extra: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(ROOT, 'chapters/03-flink/clients/collector.ts'), '--source', replay.wsUrl, '--markets', MARKETS.join(','), '--acked-log', '--quiet', ...extra], {
+  const child = spawn(process.execPath, [join(ROOT, 'chapters/03-flink/clients/collector.ts'), '--source', replay.wsUrl, '--markets', MARKETS.join(','), '--brokers', BROKERS.join(','), '--acked-log', '--quiet', ...extra], {
     env: { ...process.env, UPBIT_LAB_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -138,7 +146,7 @@ test('collector end to end: sustained throughput and source-to-ack latency into 
 
   // Wrong state for the exactness check: a record the collector never acked lands in the topic.
   const { Kafka } = await import('kafkajs');
-  const stray = new Kafka({ brokers: ['localhost:29092'], logLevel: 0 }).producer();
+  const stray = new Kafka({ brokers: BROKERS, logLevel: 0 }).producer();
   await stray.connect();
   await stray.send({ topic: TOPIC, messages: [{ key: 'KRW-BTC', value: '{"type":"ticker","code":"KRW-BTC"}' }] });
   await stray.disconnect();
@@ -175,10 +183,10 @@ test('failure injection: bad frames, source drop, 10x burst and 30 s without quo
   await fetch(`${replay.url}/_replay/burst?factor=10&seconds=60`, { method: 'POST' });
   await sleep(15_000);
   const down = Date.now();
-  await run('docker', ['stop', 'kafka-2', 'kafka-3'], { timeout: 60_000 });
+  await run('docker', ['stop', CONTAINERS[1]!, CONTAINERS[2]!], { timeout: 60_000 });
   await sleep(Math.max(0, 30_000 - (Date.now() - down)));
   const duringOutage = report();
-  await run('docker', ['start', 'kafka-2', 'kafka-3'], { timeout: 60_000 });
+  await run('docker', ['start', CONTAINERS[1]!, CONTAINERS[2]!], { timeout: 60_000 });
   figures['outageSeconds'] = Math.round((Date.now() - down) / 1000);
   await until('burst over', () => !(replay.state() as { burst: unknown }).burst, 90_000);
   replay.setSpeed(1);
@@ -218,7 +226,7 @@ test('an Upbit error object stops the collector with a clear message', async () 
   wss.on('connection', (ws) => ws.on('message', () => ws.send(Buffer.from('{"error":{"name":"INVALID_PARAM","message":"bad"}}'))));
   await new Promise((resolve) => wss.once('listening', resolve));
   const port = (wss.address() as { port: number }).port;
-  const child = spawn(process.execPath, [join(ROOT, 'chapters/03-flink/clients/collector.ts'), '--source', `ws://127.0.0.1:${port}/websocket/v1`, '--markets', 'KRW-BTC', '--quiet'], { env: { ...process.env, UPBIT_LAB_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'chapters/03-flink/clients/collector.ts'), '--source', `ws://127.0.0.1:${port}/websocket/v1`, '--markets', 'KRW-BTC', '--brokers', BROKERS.join(','), '--quiet'], { env: { ...process.env, UPBIT_LAB_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (c: Buffer) => { text += c.toString(); });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
