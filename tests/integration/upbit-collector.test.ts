@@ -37,7 +37,7 @@ let stateDir: string;
 
 before(async () => {
   await requireDocker();
-  await run('docker', [...COMPOSE, 'up', '-d', '--wait'], { cwd: ROOT, timeout: 300_000 });
+  await run('docker', [...COMPOSE, 'up', '-d', '--wait'], { cwd: ROOT, timeout: 480_000 });
   await waitForBrokers(3);
   // A fresh topic, so "acked == records" is about this test alone.
   await withAdmin(async (admin) => {
@@ -49,6 +49,8 @@ before(async () => {
 });
 
 after(async () => {
+  // A failed test must not leave its collector reconnecting forever.
+  for (const child of children) child.kill('SIGKILL');
   await replay?.close();
   // Leave the cluster whole for the next lock holder.
   await run('docker', ['start', ...CONTAINERS]).catch(() => undefined);
@@ -58,7 +60,11 @@ after(async () => {
   writeFileSync(join(tmpdir(), 'upbit-collector-figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
 });
 
+const children = new Set<ChildProcess>();
+
 function startCollector(extra: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  // A fresh report per run: a report left by the previous run would satisfy the waits below.
+  rmSync(join(stateDir, 'collector'), { recursive: true, force: true });
   const child = spawn(process.execPath, [join(ROOT, 'chapters/03-flink/clients/collector.ts'), '--source', replay.wsUrl, '--markets', MARKETS.join(','), '--brokers', BROKERS.join(','), '--acked-log', '--quiet', ...extra], {
     env: { ...process.env, UPBIT_LAB_STATE_DIR: stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +72,8 @@ function startCollector(extra: string[] = []): { child: ChildProcess; output: ()
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
   child.stderr!.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { children.delete(child); resolve(code); }));
   return { child, output: () => text, exited };
 }
 
