@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { kafkaClient, DEFAULT_BROKERS, STATE_DIR } from '../../labs/clients/common.ts';
+import { kafkaClient, DEFAULT_BROKERS, STATE_DIR } from '../02-kafka/clients/common.ts';
 import { join } from 'node:path';
 
 // ---- exact decimals (units of 1e-8), the same arithmetic Flink's DECIMAL(38,8) does ----

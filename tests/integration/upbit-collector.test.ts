@@ -5,7 +5,7 @@
 // Run under the Docker lock: flock /tmp/upbit-docker.lock node --test tests/integration/upbit-collector.test.ts
 // (about 4 min on 2 cores). Or, while the shared cluster is busy, on a private copy of the
 // course's cluster (project upbit-src-test, ports 39092-39094, removed afterwards):
-//   UPBIT_TEST_CLUSTER=private UPBIT_LAB_BOOTSTRAP=localhost:39092,localhost:39093,localhost:39094 node --test tests/integration/upbit-collector.test.ts
+//   UPBIT_TEST_CLUSTER=private node --test tests/integration/upbit-collector.test.ts  (the checks get the private bootstrap through their endpoints)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startReplay, type Replay } from '../../chapters/03-flink/upbit-replay/replay.ts';
 import { readReport } from '../../chapters/03-flink/upbit/report.ts';
-import { auditRecords, collectorRunning, readTopicRecords, upbitReplayUp, upbitTopicExact } from '../../chapters/03-flink/checks/upbit.ts';
-import { withAdmin } from '../../server/cluster-access.ts';
+import { auditRecords, collectorRunning, readTopicRecords, upbitReplayUp, upbitTopicExact } from '../../chapters/03-flink/checks/source.ts';
+import { flinkChapter } from '../../chapters/03-flink/chapter.ts';
+import { flinkEndpoints, type FlinkEndpoints } from '../../chapters/03-flink/flink-access.ts';
+import { withAdmin as adminOf } from '../../chapters/02-kafka/kafka-access.ts';
 import { requireDocker, waitForBrokers } from '../helpers/cluster.ts';
-import type { CheckContext } from '../../server/checks/types.ts';
+import type { CheckContext } from '../../server/checks.ts';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -30,7 +32,11 @@ const PRIVATE = process.env['UPBIT_TEST_CLUSTER'] === 'private';
 const BROKERS = PRIVATE ? ['localhost:39092', 'localhost:39093', 'localhost:39094'] : ['localhost:29092', 'localhost:29093', 'localhost:29094'];
 const CONTAINERS = PRIVATE ? ['upbit-src-kafka-1', 'upbit-src-kafka-2', 'upbit-src-kafka-3'] : ['kafka-1', 'kafka-2', 'kafka-3'];
 const COMPOSE = PRIVATE ? ['compose', '-p', 'upbit-src-test', '-f', 'compose/docker-compose.yml', '-f', 'tests/integration/upbit-private-cluster.yml'] : ['compose', '-f', 'compose/docker-compose.yml'];
-if (PRIVATE && process.env['UPBIT_LAB_BOOTSTRAP'] !== BROKERS.join(',')) throw new Error(`UPBIT_TEST_CLUSTER=private needs UPBIT_LAB_BOOTSTRAP=${BROKERS.join(',')} (the checks read it at import)`);
+const ENDPOINTS: FlinkEndpoints = (() => {
+  const endpoints = flinkEndpoints(flinkChapter);
+  return { ...endpoints, kafka: { ...endpoints.kafka, bootstrap: BROKERS } };
+})();
+const withAdmin = <T>(use: Parameters<typeof adminOf<T>>[1]) => adminOf(ENDPOINTS.kafka, use);
 
 let replay: Replay;
 let stateDir: string;
@@ -94,13 +100,14 @@ function rssMb(pid: number): number {
   return Number(line.replace(/\D+/g, ' ').trim().split(' ')[0]) / 1024;
 }
 
-function context(since: number): CheckContext {
-  return { docker: undefined as never, lab: undefined as never, step: undefined as never, since, output: () => '', stateDir, signal: AbortSignal.timeout(60_000), memo: new Map() };
+function context(since: number, endpoints: FlinkEndpoints = ENDPOINTS): CheckContext<FlinkEndpoints> {
+  const course = { project: 'upbit-pipeline', network: 'pipeline-network', containers: [] };
+  return { docker: undefined as never, lab: undefined as never, step: undefined as never, since, output: () => '', stateDir, signal: AbortSignal.timeout(60_000), memo: new Map(), course, endpoints };
 }
 
 /** Exactness against the topic: acked identities all there once, nothing else. */
 async function verifyTopic(startOffsets: Record<string, number>) {
-  const records = await readTopicRecords(TOPIC, AbortSignal.timeout(120_000), startOffsets);
+  const records = await readTopicRecords(ENDPOINTS.kafka, TOPIC, AbortSignal.timeout(120_000), startOffsets);
   const audit = auditRecords(records);
   const acked = readFileSync(join(stateDir, 'collector', 'acked.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string);
   const lost = acked.filter((id) => !audit.identities.has(id)).length;
@@ -115,10 +122,10 @@ test('collector end to end: sustained throughput and source-to-ack latency into 
   const startedAt = Date.now();
   const since = Date.now();
   // The lab's checks in the wrong state first: the collector has not reported yet.
-  assert.equal((await collectorRunning.probe(context(since), { minAcked: 50 })).ok, false);
+  assert.equal((await collectorRunning.verify(context(since), { minAcked: 50 })).ok, false);
   await until('collector acks', () => { try { return report().acked > 200; } catch { return false; } }, 60_000);
-  assert.equal((await collectorRunning.probe(context(since), { minAcked: 50 })).ok, true);
-  const running = await upbitTopicExact.probe(context(since), { topic: TOPIC, requireStopped: true });
+  assert.equal((await collectorRunning.verify(context(since), { minAcked: 50 })).ok, true);
+  const running = await upbitTopicExact.verify(context(since), { topic: TOPIC, requireStopped: true });
   assert.equal(running.ok, false, 'exactness cannot pass while the collector still runs');
   const served = () => Object.values((replay.state() as { served: Record<string, number> }).served).reduce((x, y) => x + y, 0);
   const a = report().acked;
@@ -148,7 +155,7 @@ test('collector end to end: sustained throughput and source-to-ack latency into 
   assert.equal(audit.records, final.acked);
   // Per market and per minute, the report matches the topic.
   for (const market of MARKETS) assert.equal(audit.perMarket[market] ?? 0, final.markets[market]?.acked ?? 0, market);
-  const passed = await upbitTopicExact.probe(context(since), { topic: TOPIC, requireStopped: true });
+  const passed = await upbitTopicExact.verify(context(since), { topic: TOPIC, requireStopped: true });
   assert.equal(passed.ok, true, passed.summary);
 
   // Wrong state for the exactness check: a record the collector never acked lands in the topic.
@@ -157,14 +164,14 @@ test('collector end to end: sustained throughput and source-to-ack latency into 
   await stray.connect();
   await stray.send({ topic: TOPIC, messages: [{ key: 'KRW-BTC', value: '{"type":"ticker","code":"KRW-BTC"}' }] });
   await stray.disconnect();
-  const broken = await upbitTopicExact.probe(context(since), { topic: TOPIC, requireStopped: true });
+  const broken = await upbitTopicExact.verify(context(since), { topic: TOPIC, requireStopped: true });
   assert.equal(broken.ok, false);
   assert.match(broken.summary, /스키마/);
 });
 
 test('replay health check fails when nothing listens and passes against the stand-in', async () => {
-  assert.equal((await upbitReplayUp.probe(context(Date.now()), { url: 'http://127.0.0.1:9', minMarkets: 10 })).ok, false);
-  assert.equal((await upbitReplayUp.probe(context(Date.now()), { url: replay.url, minMarkets: 10 })).ok, true);
+  assert.equal((await upbitReplayUp.verify(context(Date.now(), { ...ENDPOINTS, replay: 'http://127.0.0.1:9' }), { minMarkets: 10 })).ok, false);
+  assert.equal((await upbitReplayUp.verify(context(Date.now(), { ...ENDPOINTS, replay: replay.url }), { minMarkets: 10 })).ok, true);
 });
 
 test('failure injection: bad frames, source drop, 10x burst and 30 s without quorum lose and duplicate nothing', { timeout: 600_000 }, async () => {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { Partitioners } from 'kafkajs';
-import { DEFAULT_BROKERS, STATE_DIR, describeKafkaError, ensureTopic, kafkaClient, writeJson } from '../../../labs/clients/common.ts';
+import { DEFAULT_BROKERS, STATE_DIR, describeKafkaError, ensureTopic, kafkaClient, writeJson } from '../../02-kafka/clients/common.ts';
 import { TickerDefaultLoose, UpbitError, UpbitStatus, tickerIdentity } from '../upbit/ticker-schema.ts';
 import { REPORT_VERSION, ReportBuilder, type CollectorReport } from '../upbit/report.ts';
 

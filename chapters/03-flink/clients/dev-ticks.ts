@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { Partitioners, type Producer } from 'kafkajs';
-import { DEFAULT_BROKERS, STATE_DIR, ensureTopic, kafkaClient, writeJson } from '../../../labs/clients/common.ts';
+import { DEFAULT_BROKERS, STATE_DIR, ensureTopic, kafkaClient, writeJson } from '../../02-kafka/clients/common.ts';
 import { ReportAccumulator, type CollectorReport } from '../candles.ts';
 
 const { values } = parseArgs({

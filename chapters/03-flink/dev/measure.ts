@@ -8,7 +8,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaClient, ensureTopic, writeJson, STATE_DIR } from '../../../labs/clients/common.ts';
+import { kafkaClient, ensureTopic, writeJson, STATE_DIR } from '../../02-kafka/clients/common.ts';
 import { FlinkRest, type JobState } from '../flink-rest.ts';
 import { readCommittedCandles, compareWithReport, readCollectorReport, isExact } from '../candles.ts';
 

@@ -5,8 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { createKafka, withAdmin } from '../../../server/cluster-access.ts';
-import { defineCheck, fail, pass } from '../../../server/checks/types.ts';
+import { fail, pass } from '../../../server/checks.ts';
+import { createKafka, withAdmin, type KafkaEndpoints } from '../../02-kafka/kafka-access.ts';
+import { defineCheck } from './define.ts';
 import { TickerDefaultLoose, tickerIdentity } from '../upbit/ticker-schema.ts';
 import { CollectorReport } from '../upbit/report.ts';
 
@@ -16,15 +17,15 @@ export interface TopicRecord { partition: number; offset: number; key: string; v
  * Reads `topic` from `fromOffsets` (per partition; default the beginning) up to the end
  * offsets seen when called, with a throwaway consumer group that is deleted afterwards.
  */
-export async function readTopicRecords(topic: string, signal: AbortSignal, fromOffsets: Record<string, number> = {}): Promise<TopicRecord[]> {
-  const ends = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+export async function readTopicRecords(kafka: KafkaEndpoints, topic: string, signal: AbortSignal, fromOffsets: Record<string, number> = {}): Promise<TopicRecord[]> {
+  const ends = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
   const remaining = new Map(ends
     .filter((e) => Number(e.high) > Math.max(Number(e.low), fromOffsets[String(e.partition)] ?? 0))
     .map((e) => [e.partition, Number(e.high)]));
   const records: TopicRecord[] = [];
   if (remaining.size === 0) return records;
   const groupId = `upbit-lab-check-${randomUUID()}`;
-  const consumer = createKafka('upbit-lab-reader').consumer({ groupId, sessionTimeout: 10000, maxBytes: 20 * 1024 * 1024 });
+  const consumer = createKafka(kafka, 'upbit-lab-reader').consumer({ groupId, sessionTimeout: 10000, maxBytes: 20 * 1024 * 1024 });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -51,7 +52,7 @@ export async function readTopicRecords(topic: string, signal: AbortSignal, fromO
     });
   } finally {
     await consumer.disconnect().catch(() => undefined);
-    await withAdmin((admin) => admin.deleteGroups([groupId])).catch(() => undefined);
+    await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
   }
   return records.sort((a, b) => a.partition - b.partition || a.offset - b.offset);
 }
@@ -100,28 +101,27 @@ export function auditRecords(records: TopicRecord[]): TopicAudit {
   return audit;
 }
 
-const DEFAULT_REPLAY = 'http://127.0.0.1:8765';
-
 export const upbitReplayUp = defineCheck({
-  name: 'upbit-replay-up',
-  params: z.object({ url: z.string().default(DEFAULT_REPLAY), minMarkets: z.number().int().min(1).default(10) }).strict(),
-  async probe(_context, params) {
+  name: 'flink-replay-up',
+  params: z.object({ minMarkets: z.number().int().min(1).default(10) }).strict(),
+  async verify(context, params) {
+    const url = context.endpoints.replay;
     let markets: { market: string }[];
     try {
-      const response = await fetch(`${params.url}/v1/market/all`, { signal: AbortSignal.timeout(3000) });
+      const response = await fetch(`${url}/v1/market/all`, { signal: AbortSignal.any([AbortSignal.timeout(3000), context.signal]) });
       if (!response.ok) return fail(`대역 서버가 ${response.status}로 답했습니다. docker compose logs upbit-replay로 오류를 보세요.`);
       markets = await response.json() as { market: string }[];
     } catch {
-      return fail(`${params.url}에서 대역 서버(upbit-replay)가 답하지 않습니다. compose 폴더에서 docker compose --profile flink up -d upbit-replay를 실행하고, docker compose ps로 healthy인지 확인하세요.`);
+      return fail(`${url}에서 대역 서버(upbit-replay)가 답하지 않습니다. compose 폴더에서 docker compose up -d --wait upbit-replay를 실행하고, docker compose ps로 healthy인지 확인하세요.`);
     }
     const krw = markets.filter((m) => m.market.startsWith('KRW-'));
-    if (krw.length < params.minMarkets) return fail(`원화 마켓이 ${krw.length}개뿐입니다(기대 ${params.minMarkets}개 이상). 다른 프로그램이 8765 포트를 쓰고 있지 않은지 확인하세요.`);
+    if (krw.length < params.minMarkets) return fail(`원화 마켓이 ${krw.length}개뿐입니다(기대 ${params.minMarkets}개 이상). 다른 프로그램이 ${new URL(url).port} 포트를 쓰고 있지 않은지 확인하세요.`);
     return pass(`대역 서버가 업비트처럼 답합니다: 원화 마켓 ${krw.length}개 (${krw.slice(0, 4).map((m) => m.market).join(', ')} …).`, [], { markets: krw.length });
   },
 });
 
-function loadReport(stateDir: string, since: number): { report?: CollectorReport & { startOffsets?: Record<string, number>; final?: boolean; topic?: string }; problem?: string } {
-  const path = join(stateDir, 'collector', 'report.json');
+function loadReport(stateDir: string, file: string, since: number): { report?: CollectorReport & { startOffsets?: Record<string, number>; final?: boolean; topic?: string }; problem?: string } {
+  const path = join(stateDir, file);
   try {
     if (statSync(path).mtimeMs < since - 1000) return { problem: 'stale' };
     return { report: CollectorReport.parse(JSON.parse(readFileSync(path, 'utf8'))) };
@@ -131,11 +131,12 @@ function loadReport(stateDir: string, since: number): { report?: CollectorReport
 }
 
 export const collectorRunning = defineCheck({
-  name: 'upbit-collector-running',
+  name: 'flink-collector-running',
   params: z.object({ minAcked: z.number().int().min(1).default(50) }).strict(),
-  async probe(context, params) {
-    const { report } = loadReport(context.stateDir, context.since);
+  async verify(context, params) {
+    const { report } = loadReport(context.stateDir, context.endpoints.collectorReport, context.since);
     if (!report) return fail('수집기 보고서가 아직 없습니다. 수집기 터미널에 오류가 없는지 보세요 (대역 서버가 켜져 있어야 하고, 클러스터에 localhost:29092~29094로 닿아야 합니다).');
+    if ((report as { final?: boolean }).final) return fail('수집기가 이미 끝났습니다(보고서가 최종본입니다). 수집기 터미널에서 수집기를 다시 실행하세요.');
     if (Date.now() - Date.parse(report.updatedAt) > 5000) return fail('수집기 보고서가 5초 넘게 갱신되지 않았습니다. 수집기가 멈췄거나 끝났습니다. 터미널을 확인하세요.');
     const evidence = [`acked ${report.acked}건, 대기 ${report.pending}건, 재연결 ${report.reconnects}번`, ...Object.entries(report.markets).map(([m, e]) => `${m}: ${e.acked}건`)];
     if (report.acked < params.minAcked) return fail(`아직 ${report.acked}건만 브로커가 확인했습니다(기대 ${params.minAcked}건 이상). 몇 초 더 기다려 보세요.`, evidence);
@@ -144,15 +145,15 @@ export const collectorRunning = defineCheck({
 });
 
 export const upbitTopicExact = defineCheck({
-  name: 'upbit-topic-exact',
+  name: 'flink-topic-exact',
   params: z.object({ topic: z.string().default('upbit-ticker'), requireStopped: z.boolean().default(true) }).strict(),
-  async probe(context, params) {
-    const { report } = loadReport(context.stateDir, 0);
+  async verify(context, params) {
+    const { report } = loadReport(context.stateDir, context.endpoints.collectorReport, 0);
     if (!report) return fail('수집기 보고서(.lab-state/collector/report.json)가 없습니다. 먼저 수집기를 실행하세요.');
     const extra = report as unknown as { startOffsets?: Record<string, number>; final?: boolean };
     if (params.requireStopped && !extra.final) return fail('수집기가 아직 돌고 있습니다. 수집기 터미널에서 Ctrl-C로 끝낸 뒤(남은 대기분을 보내고 끝납니다) 다시 확인하세요.');
     if (report.pending > 0) return fail(`수집기가 보내지 못한 대기 ${report.pending}건을 남기고 끝났습니다. 클러스터를 살린 뒤 수집기를 다시 돌리세요.`);
-    const records = await readTopicRecords(params.topic, context.signal, extra.startOffsets ?? {});
+    const records = await readTopicRecords(context.endpoints.kafka, params.topic, context.signal, extra.startOffsets ?? {});
     const audit = auditRecords(records);
     const evidence = [
       `토픽 ${params.topic}: 이번 수집 이후 레코드 ${audit.records}건, 수집기 acked ${report.acked}건`,
@@ -170,4 +171,17 @@ export const upbitTopicExact = defineCheck({
   },
 });
 
-export const UPBIT_CHECKS = [upbitReplayUp, collectorRunning, upbitTopicExact];
+export const collectorStopped = defineCheck({
+  name: 'flink-collector-stopped',
+  params: z.object({}).strict(),
+  async verify(context) {
+    const { report } = loadReport(context.stateDir, context.endpoints.collectorReport, 0);
+    if (!report) return fail('수집기 보고서(.lab-state/collector/report.json)가 없습니다. 수집기를 먼저 실행하세요.');
+    const extra = report as unknown as { final?: boolean };
+    if (!extra.final) return fail('수집기가 아직 돌고 있습니다. 수집기 터미널에서 Ctrl-C를 누르세요(남은 대기분을 보낸 뒤 끝납니다).');
+    if (report.pending > 0) return fail(`수집기가 보내지 못한 대기 ${report.pending}건을 남기고 끝났습니다. 브로커 상태(docker compose ps)를 확인하고 수집기를 다시 돌리세요.`);
+    return pass(`수집기가 대기 0건으로 끝났습니다: acked ${report.acked}건.`, [], { acked: report.acked });
+  },
+});
+
+export const SOURCE_CHECKS = [upbitReplayUp, collectorRunning, upbitTopicExact, collectorStopped];
