@@ -4,6 +4,7 @@
 // "Lost" = an acked minute without a candle, "duplicated" = more than one committed candle
 // for one market and minute, "mismatched" = tick count or exact volume differ.
 // Run it: node chapters/03-flink/candles.ts [--report FILE] [--since 2026-11-30T12:34Z] [--json]
+// (default --since: the minute after the collector started)
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -261,6 +262,15 @@ export function compareWithReport(candles: Candle[], report: CollectorReport, si
   return result;
 }
 
+/**
+ * The first minute judged against a report: the minute after the collector started. Its own
+ * first minute is partial and may also hold ticks of an earlier collector run that ended in
+ * the same minute, which this report does not know about.
+ */
+export function judgedFrom(report: Pick<CollectorReport, 'startedAt'>): string {
+  return minuteKey(Date.parse(report.startedAt) + 60_000);
+}
+
 export const isExact = (e: Exactness) => e.compared > 0 && e.lost.length === 0 && e.duplicated.length === 0 && e.mismatched.length === 0;
 
 // ---- command line ----
@@ -275,7 +285,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   const report = readCollectorReport(values.report);
   const { candles, unreadable } = await readCommittedCandles({ topic: values.topic });
-  const result = compareWithReport(candles, report, values.since);
+  const result = compareWithReport(candles, report, values.since ?? judgedFrom(report));
   if (values.json) {
     console.log(JSON.stringify({ ...result, unreadable }, null, 2));
   } else {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fail, pass, seconds, terminalParam } from '../../../server/checks.ts';
 import { containerState } from '../../../server/docker.ts';
-import { compareWithReport, minuteKey, readCollectorReport, readCommittedCandles, type CollectorReport, type Exactness } from '../candles.ts';
+import { compareWithReport, judgedFrom, minuteKey, readCollectorReport, readCommittedCandles, type CollectorReport, type Exactness } from '../candles.ts';
 import { FlinkRest, type JobDetails, type JobSummary } from '../flink-rest.ts';
 import { join } from 'node:path';
 import { defineCheck, type FlinkCheckContext } from './define.ts';
@@ -119,7 +119,7 @@ export const jobRunning = defineCheck({
   },
 });
 
-/** The report to compare with, and the first minute to judge (see `judgedFrom`). */
+/** The collector's report in the lab state folder, or undefined when there is none yet. */
 function loadReport(context: FlinkCheckContext): CollectorReport | undefined {
   try {
     return readCollectorReport(join(context.stateDir, context.endpoints.collectorReport));
@@ -128,21 +128,14 @@ function loadReport(context: FlinkCheckContext): CollectorReport | undefined {
   }
 }
 
-/**
- * The first minute a candle is judged against the report: the minute after the collector
- * started. Its own first minute is partial and may also hold ticks of an earlier collector
- * run that ended in the same minute, which this report does not know about.
- */
-export function judgedFrom(report: Pick<CollectorReport, 'startedAt'>): string {
-  return minuteKey(Date.parse(report.startedAt) + 60_000);
-}
-
 export const candlesArriving = defineCheck({
   name: 'flink-candles-arriving',
   params: z.object({ topic: z.string().default(CANDLE_TOPIC) }).strict(),
   async verify(context, params) {
     const report = loadReport(context);
     if (!report) return fail('수집기 보고서가 없습니다. 수집기를 실행하세요(캔들을 만들 시세가 필요합니다).');
+    // A finished report belongs to an earlier run; this step is about candles of the running one.
+    if ((report as { final?: boolean }).final) return fail('수집기가 돌고 있지 않습니다(보고서가 지난 실행의 최종본입니다). 수집기 터미널에서 수집기를 켜세요.');
     const from = judgedFrom(report);
     const { candles } = await readCommittedCandles({ brokers: [...context.endpoints.kafka.bootstrap], topic: params.topic, signal: context.signal, timeoutMs: 30_000, idleMs: 3000 });
     const markets = Object.keys(report.markets);
