@@ -213,7 +213,7 @@ export interface Exactness {
   lost: MinuteProblem[];
   duplicated: MinuteProblem[];
   mismatched: MinuteProblem[];
-  /** Candles for minutes the report does not know (older data in the topic, another producer). */
+  /** Candles of judged minutes the report does not know (another producer wrote the topic). */
   extra: MinuteProblem[];
   candles: number;
   newestMinute: string | undefined;
@@ -255,7 +255,8 @@ export function compareWithReport(candles: Candle[], report: CollectorReport, si
   }
   for (const [key, got] of byKey) {
     const [market, minute] = key.split('|') as [string, string];
-    if (from && minute < from) continue;
+    // Judged over the same minutes as above: the newest minute's candles are not final yet.
+    if ((from && minute < from) || minute >= newestMinute) continue;
     if (!report.markets[market]?.minutes[minute]) result.extra.push({ market, minute, got: got.map(count) });
     else if (got.length > 1 && !result.duplicated.some((d) => d.market === market && d.minute === minute)) result.duplicated.push({ market, minute, got: got.map(count) });
   }

@@ -187,7 +187,7 @@ export const candlesExact = defineCheck({
     }
     const { candles, unreadable } = await readCommittedCandles({ brokers: [...context.endpoints.kafka.bootstrap], topic: params.topic, signal: context.signal, timeoutMs: 30_000, idleMs: 3000 });
     const result = compareWithReport(candles, report, from);
-    const extra = result.extra.filter((p) => p.market in report.markets);
+    const extra = result.extra;
     const perMarket = Math.min(...Object.values(result.markets).map((m) => m.compared));
     const evidence = exactnessEvidence(result);
     if (restoreMinute) evidence.push(`복구한 분: ${restoreMinute}`);
