@@ -12,7 +12,7 @@ SET 'pipeline.name' = 'upbit-late-ticks';
 SELECT
   code,
   event_time,
-  CURRENT_WATERMARK(event_time)                        AS watermark,
+  CURRENT_WATERMARK(event_time)                        AS `watermark`,   -- watermark도 예약어
   event_time <= CURRENT_WATERMARK(event_time)          AS late,
   FLOOR(event_time TO MINUTE) + INTERVAL '1' MINUTE <= CURRENT_WATERMARK(event_time) AS candle_closed,
   kafka_time
