@@ -107,7 +107,17 @@ function context(since: number, endpoints: FlinkEndpoints = ENDPOINTS): CheckCon
 
 /** Exactness against the topic: acked identities all there once, nothing else. */
 async function verifyTopic(startOffsets: Record<string, number>) {
-  const records = await readTopicRecords(ENDPOINTS.kafka, TOPIC, AbortSignal.timeout(120_000), startOffsets);
+  // On a machine this busy a consumer can stall right after brokers restart (its group
+  // coordinator moves); a fresh reader, with a fresh group, is tried again.
+  let records: Awaited<ReturnType<typeof readTopicRecords>> | undefined;
+  for (let attempt = 1; !records; attempt++) {
+    try {
+      records = await readTopicRecords(ENDPOINTS.kafka, TOPIC, AbortSignal.timeout(150_000), startOffsets);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      console.log(`topic read attempt ${attempt} failed: ${(error as Error).message}; retrying`);
+    }
+  }
   const audit = auditRecords(records);
   const acked = readFileSync(join(stateDir, 'collector', 'acked.ndjson'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string);
   const lost = acked.filter((id) => !audit.identities.has(id)).length;
