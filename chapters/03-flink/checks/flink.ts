@@ -235,8 +235,12 @@ export const jobRecovered = defineCheck({
     const [details, checkpoints] = await Promise.all([api.job(job.jid), api.checkpoints(job.jid)]);
     const evidence = [`잡 ${job.state}`, ...tasksLine(details)];
     const restored = checkpoints.latest.restored;
-    const tmStartedAt = tm.startedAt ?? Date.now();
-    if (!restored || restored.restore_timestamp < tmStartedAt - 120_000) {
+    // Flink restores the checkpoint into the job when it restarts (a few seconds after the
+    // kill), possibly before the new TaskManager is there; a restore older than the kill is
+    // from an earlier failure.
+    const killedAt = await lastFinishedAt(context);
+    const notBefore = killedAt ?? (tm.startedAt ?? Date.now()) - 120_000;
+    if (!restored || restored.restore_timestamp < notBefore - 1000) {
       return fail('잡이 아직 체크포인트에서 복구되지 않았습니다. 새 TaskManager가 등록되고 슬롯을 받으면 마지막 체크포인트에서 다시 시작합니다(부하가 크면 1~2분).', evidence);
     }
     evidence.push(`복구한 체크포인트 ${restored.id}${restored.is_savepoint ? ' (세이브포인트)' : ''}, ${new Date(restored.restore_timestamp).toISOString()}`);
@@ -244,9 +248,10 @@ export const jobRecovered = defineCheck({
     const after = checkpoints.history.filter((c) => c.status === 'COMPLETED' && c.trigger_timestamp > restored.restore_timestamp).length;
     if (after < 1) return fail('복구 뒤 아직 체크포인트가 하나도 완료되지 않았습니다(그 전에는 새 캔들이 커밋되지 않습니다). 10~20초 기다리세요.', evidence);
     const metrics: Record<string, number> = { restoredCheckpoint: restored.id, checkpointsAfterRestore: after };
-    const killedAt = await lastFinishedAt(context);
-    const runningAt = details.timestamps.RUNNING;
-    if (killedAt && runningAt && runningAt > killedAt) metrics['killToRunningSec'] = Math.round((runningAt - killedAt) / 100) / 10;
+    // The job reports RUNNING while its tasks still wait for slots; the tasks' own start is
+    // when it really runs again.
+    const runningAt = Math.max(...details.vertices.map((v) => v['start-time']));
+    if (killedAt && runningAt > killedAt) metrics['killToRunningSec'] = Math.round((runningAt - killedAt) / 100) / 10;
     return pass(`잡이 체크포인트 ${restored.id}에서 복구되어 다시 RUNNING이고, 그 뒤 체크포인트 ${after}개가 완료됐습니다${metrics['killToRunningSec'] ? ` (멈춘 뒤 ${seconds(metrics['killToRunningSec'] * 1000)} 만에 RUNNING)` : ''}.`, evidence, metrics);
   },
 });
