@@ -38,6 +38,6 @@ export const flinkChapter = defineChapter({
     { name: 'sql-client', role: 'tool', profile: 'flink-cli', image: FLINK_IMAGE, memoryMiB: 512 },
   ],
   labs: ['flink-source', 'flink-up', 'flink-sql', 'flink-candles', 'flink-tm-failure'],
-  panel: null,
+  panel: { kind: 'flink-jobs', with: { job: 'upbit-candles-1m' } },
   imageBuild: 'build-images.sh',
 });
