@@ -77,7 +77,8 @@ provision_node24() {
 provision_all() {
   # fonts-nanum: without a Hangul font the e2e screenshots show empty boxes for every label.
   # g++ make python3: node-pty ships no Linux prebuilds, so npm ci compiles it.
-  provision_apt_install docker.io debootstrap chromium fonts-nanum g++ make python3 ca-certificates procps iproute2 lsof
+  # maven: the Kafka and Flink image builds resolve their jars from Maven Central with mvn.
+  provision_apt_install docker.io debootstrap chromium fonts-nanum g++ make python3 ca-certificates procps iproute2 lsof maven
   provision_compose_plugin
   provision_docker_engine
   provision_node24

@@ -9,8 +9,9 @@ import { courseMemoryMiB, courseServices, type ChapterManifest, type ChapterPref
 import type { PreflightCourse } from '../server/preflight/types.ts';
 import { loadCourseLabs, type CourseLab } from '../server/labs.ts';
 import { kafkaChapter } from './02-kafka/chapter.ts';
+import { flinkChapter } from './03-flink/chapter.ts';
 
-export const COURSE: readonly ChapterManifest[] = [kafkaChapter];
+export const COURSE: readonly ChapterManifest[] = [kafkaChapter, flinkChapter];
 
 export const CHAPTERS_DIR = dirname(fileURLToPath(import.meta.url));
 

@@ -97,6 +97,7 @@ export function solutionView(step: LabStep): SolutionView {
 /** The dock button that shows or hides each panel kind (src/components/LabPanel.astro draws them). */
 export const PANEL_TOGGLE_LABELS: Readonly<Record<string, string>> = {
   'kafka-cluster': '클러스터 그림',
+  'flink-jobs': 'Flink 잡 상태',
 };
 
 /** The label of the lab's panel toggle; null when it shows no panel. A kind the site cannot draw fails the build. */

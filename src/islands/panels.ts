@@ -3,6 +3,7 @@
 // src/components/LabPanel.astro; the view itself lives in the chapter's panel/site folder.
 import type { PanelSnapshot } from '../../server/wire.ts';
 import { ClusterPanelView } from '../../chapters/02-kafka/panel/site/island.ts';
+import { FlinkJobsPanelView } from '../../chapters/03-flink/panel/site/island.ts';
 
 export interface PanelView<Snapshot extends PanelSnapshot = PanelSnapshot> {
   render(snapshot: Snapshot): void;
@@ -14,6 +15,7 @@ type ViewFactory = (element: HTMLElement, idBase: string) => PanelView<never>;
 
 const VIEWS: Record<string, ViewFactory> = {
   'kafka-cluster': (element, idBase) => new ClusterPanelView(element, idBase),
+  'flink-jobs': (element, idBase) => new FlinkJobsPanelView(element, idBase),
 };
 
 /** The view for a panel element (`data-lab-panel="<kind>"`), or undefined for a kind this page does not know. */

@@ -9,7 +9,7 @@ import { Kafka, logLevel, type Admin, type Producer, type ProducerRecord, type R
 export const DEFAULT_BROKERS = ['localhost:29092', 'localhost:29093', 'localhost:29094'];
 
 /** Runtime files shared with the lab server's checks (repo root/.lab-state). */
-export const STATE_DIR = process.env['UPBIT_LAB_STATE_DIR'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.lab-state');
+export const STATE_DIR = process.env['UPBIT_LAB_STATE_DIR'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.lab-state');
 
 export function kafkaClient(clientId: string, brokers: string[] = DEFAULT_BROKERS, requestTimeout = 10000): Kafka {
   return new Kafka({

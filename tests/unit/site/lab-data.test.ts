@@ -51,5 +51,5 @@ test('every lab\'s panel is a kind the site draws; a lab without one gets no tog
   for (const lab of labs) if (lab.panel) assert.ok(PANEL_TOGGLE_LABELS[lab.panel.kind], `${lab.id}: ${lab.panel.kind}`);
   assert.equal(panelToggleLabel(requireLab(labs, 'failover', 'p')), '클러스터 그림');
   assert.equal(panelToggleLabel({ ...requireLab(labs, 'failover', 'p'), panel: null }), null);
-  assert.throws(() => panelToggleLabel({ ...requireLab(labs, 'failover', 'p'), panel: { kind: 'flink-jobs', with: {} } }), LabReferenceError);
+  assert.throws(() => panelToggleLabel({ ...requireLab(labs, 'failover', 'p'), panel: { kind: 'no-such-panel', with: {} } }), LabReferenceError);
 });
