@@ -10,7 +10,7 @@
 //
 // REST shapes used (Flink 2.0 gateway, paths under /v1 and /v2):
 //   POST   /v1/sessions                                        -> { sessionHandle }
-//   POST   /v1/sessions/:s/configure-session  { statement }    (SET, CREATE CATALOG, USE ...)
+//   POST   /v2/sessions/:s/configure-session  { statement }    (SET, CREATE CATALOG, USE ...; v2+)
 //   POST   /v1/sessions/:s/statements         { statement, executionConfig? } -> { operationHandle }
 //   GET    /v2/sessions/:s/operations/:o/result/:token?rowFormat=JSON
 //          -> { resultType: NOT_READY|PAYLOAD|EOS, results: { columns, data }, nextResultUri, jobID }
@@ -101,7 +101,7 @@ export type QueryResult = {
 export type QueryOptions = {
   /** Stop after this many rows (default 1000) and close the operation. */
   maxRows?: number;
-  /** Give up (close the operation, throw SqlGatewayTimeoutError) after this long (default 60 s). */
+  /** Give up (close the operation, throw SqlGatewayTimeoutError) after this long (default: the signal's deadline, else 60 s). */
   timeoutMs?: number;
   /** Per-statement configuration (`executionConfig`), e.g. { 'execution.runtime-mode': 'batch' }. */
   config?: Record<string, string>;
@@ -122,7 +122,7 @@ export class SqlGatewayError extends Error {
 
 export class SqlGatewayTimeoutError extends Error {
   constructor(timeoutMs: number, what: string) {
-    super(`SQL 게이트웨이가 ${Math.round(timeoutMs / 1000)}초 안에 ${what}을(를) 끝내지 못했습니다`);
+    super(`SQL 게이트웨이가 ${Math.round(timeoutMs / 1000)}초 안에 ${what} 끝내지 못했습니다`);
     this.name = 'SqlGatewayTimeoutError';
   }
 }
@@ -141,7 +141,7 @@ type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 export type GatewayOptions = {
   /** e.g. http://127.0.0.1:8083 (host) or http://sql-gateway:8083 (inside the network). */
   baseUrl: string;
-  /** Per HTTP request (default 15 s); a query's overall budget is QueryOptions.timeoutMs. */
+  /** Per HTTP request (default 30 s: creating a catalog on S3 can take that long on a busy laptop); a query's overall budget is QueryOptions.timeoutMs. */
   requestTimeoutMs?: number;
   fetch?: FetchLike;
 };
@@ -154,7 +154,7 @@ export class SqlGateway {
 
   constructor(options: GatewayOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
@@ -193,7 +193,13 @@ export class SqlGateway {
       init.body = JSON.stringify(payload);
       init.headers = { 'content-type': 'application/json' };
     }
-    const response = await this.#fetch(`${this.baseUrl}${path}`, init);
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.baseUrl}${path}`, init);
+    } catch (error) {
+      if (deadline.aborted && !signal?.aborted) throw new SqlGatewayTimeoutError(this.#requestTimeoutMs, `${method} ${path.split('?')[0]} 요청을`);
+      throw error;
+    }
     const text = await response.text();
     let body: unknown = null;
     if (text !== '') {
@@ -226,7 +232,7 @@ export class SqlSession {
   /** SET / RESET / CREATE CATALOG / USE ...: changes the session, returns nothing. */
   async configure(statement: SqlStatement, signal?: AbortSignal): Promise<void> {
     assertStatement(statement);
-    await this.gateway.request('POST', `/v1/sessions/${this.handle}/configure-session`, { statement: statement.text }, signal);
+    await this.gateway.request('POST', `/v2/sessions/${this.handle}/configure-session`, { statement: statement.text }, signal);
   }
 
   /**
@@ -236,7 +242,8 @@ export class SqlSession {
   async query(statement: SqlStatement, options: QueryOptions = {}): Promise<QueryResult> {
     assertStatement(statement);
     const maxRows = options.maxRows ?? 1000;
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    // Without an explicit budget a caller's signal is the deadline; with neither, 60 s.
+    const timeoutMs = options.timeoutMs ?? (options.signal ? 24 * 3600_000 : 60_000);
     const started = Date.now();
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
@@ -256,7 +263,7 @@ export class SqlSession {
     try {
       while (next !== null) {
         const page = await this.gateway.request('GET', next, undefined, signal).catch((error: unknown) => {
-          if (deadline.aborted) throw new SqlGatewayTimeoutError(timeoutMs, '질의');
+          if (deadline.aborted) throw new SqlGatewayTimeoutError(timeoutMs, '질의를');
           throw error;
         });
         const kind = field(page, 'resultType');
@@ -276,7 +283,7 @@ export class SqlSession {
         next = typeof uri === 'string' ? uri : null;
         if (kind === 'NOT_READY' || rows.length === 0) {
           await sleep(idleWaitMs, signal).catch(() => {
-            throw new SqlGatewayTimeoutError(timeoutMs, '질의');
+            throw new SqlGatewayTimeoutError(timeoutMs, '질의를');
           });
           idleWaitMs = Math.min(idleWaitMs * 2, 1000);
         } else {

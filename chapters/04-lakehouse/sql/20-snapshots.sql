@@ -6,7 +6,7 @@ SET 'execution.runtime-mode' = 'batch';
 
 -- 체크포인트마다 하나씩 늘어납니다. commit_kind: APPEND(새 데이터), COMPACT(파일 합치기),
 -- OVERWRITE. watermark는 그 커밋 때 잡의 이벤트 시간 워터마크(epoch 밀리초)입니다.
-SELECT snapshot_id, commit_kind, commit_time, total_record_count, delta_record_count, watermark
+SELECT snapshot_id, commit_kind, commit_time, total_record_count, delta_record_count, `watermark`
 FROM candles_1m$snapshots ORDER BY snapshot_id DESC LIMIT 10;
 
 SELECT snapshot_id, commit_kind, commit_time, total_record_count, delta_record_count
