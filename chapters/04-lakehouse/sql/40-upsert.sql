@@ -4,6 +4,9 @@
 -- 더한 값으로 그 캔들을 다시 씁니다. 기본 키 (market, window_start)가 같으므로 Paimon은 새 줄을
 -- 더하지 않고 옛 줄을 대신합니다(머지 엔진 deduplicate: 나중에 커밋된 것이 이김).
 SET 'execution.runtime-mode' = 'batch';
+-- INSERT가 끝날(커밋될) 때까지 기다린 뒤 다음 문장으로 갑니다. 기본값(false)이면 잡만 제출하고
+-- 바로 넘어가서, 정정 뒤 조회가 정정 전 테이블을 읽을 수 있습니다.
+SET 'table.dml-sync' = 'true';
 
 -- 정정 전: 줄 수와 그 캔들.
 SELECT COUNT(*) AS rows_before FROM candles_1m;
@@ -17,7 +20,7 @@ CALL sys.create_tag(`table` => 'upbit.candles_1m', tag => 'before-correction');
 INSERT INTO candles_1m /*+ OPTIONS('write-only' = 'true') */
 SELECT market, window_start, window_end, window_start_kst,
        open_price, high_price, low_price, close_price,
-       volume + 0.5, trade_value + close_price * 0.5, ticks + 1
+       volume + CAST(0.5 AS DECIMAL(38, 8)), trade_value + close_price * 0.5, ticks + 1
 FROM candles_1m
 WHERE market = 'KRW-BTC'
   AND window_start = (SELECT MIN(window_start) FROM candles_1m WHERE market = 'KRW-BTC');
