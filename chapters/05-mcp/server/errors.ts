@@ -86,7 +86,7 @@ export function describe(error: unknown): string {
  */
 export function redact(text: string): string {
   return text
-    .replace(/(secret[_-]?key|access[_-]?key|password|credential|authorization|token)(["'\s:=]+)[^\s"',;]+/gi, '$1$2[redacted]')
     .replace(/Bearer\s+[A-Za-z0-9._~+/-]+=*/g, 'Bearer [redacted]')
+    .replace(/(secret[_-]?key|access[_-]?key|password|credential|token)(["'\s:=]+)[^\s"',;]+/gi, '$1$2[redacted]')
     .replace(/\b(AKIA|lab)[0-9a-f]{16,}\b/gi, '[redacted]');
 }

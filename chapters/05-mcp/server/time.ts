@@ -39,7 +39,10 @@ export function parseTime(value: string, now: number = Date.now()): number {
   const text = value.replace(' ', 'T');
   const zoned = /(Z|[+-]\d{2}:\d{2})$/.test(text) ? text : `${text}+09:00`;
   const epoch = Date.parse(zoned);
-  if (!Number.isFinite(epoch)) {
+  // Date.parse rolls 2026-02-30 over to March 2nd; a date that does not exist is an error.
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (!Number.isFinite(epoch) || month < 1 || month > 12 || day < 1 || day > daysInMonth) {
     throw badInput(`없는 날짜나 시각입니다: ${value}`, `not a valid date or time: ${value}`);
   }
   return epoch;
