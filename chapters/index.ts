@@ -9,8 +9,9 @@ import { courseMemoryMiB, courseServices, type ChapterManifest, type ChapterPref
 import type { PreflightCourse } from '../server/preflight/types.ts';
 import { loadCourseLabs, type CourseLab } from '../server/labs.ts';
 import { kafkaChapter } from './02-kafka/chapter.ts';
+import { mcpChapter } from './05-mcp/chapter.ts';
 
-export const COURSE: readonly ChapterManifest[] = [kafkaChapter];
+export const COURSE: readonly ChapterManifest[] = [kafkaChapter, mcpChapter];
 
 export const CHAPTERS_DIR = dirname(fileURLToPath(import.meta.url));
 
