@@ -34,7 +34,7 @@ describe('MCP Streamable HTTP guards', { timeout: 120_000 }, () => {
   let token = '';
 
   before(async () => {
-    child = spawn(process.execPath, [MCP_MAIN, '--http', '--port', String(PORT)], { cwd: REPO_ROOT, env: { ...process.env, LAB_STATE_DIR: state.path }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [MCP_MAIN, '--http', '--port', String(PORT)], { cwd: REPO_ROOT, env: { ...process.env, UPBIT_LAB_STATE_DIR: state.path }, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       let err = '';
       const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 60_000);

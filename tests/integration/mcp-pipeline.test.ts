@@ -19,7 +19,7 @@ describe('MCP server upbit-pipeline against the running pipeline', { timeout: 60
       [`${failedLab.id}/${failedStep.id}`]: { lab: failedLab.id, step: failedStep.id, status: 'failed', startedAt: Date.now() - 5000, durationMs: 3000,
         result: { ok: false, summary: '브로커 3대 중 2대만 떠 있습니다', evidence: ['kafka-3: exited'] } },
     } }));
-    mcp = await startMcp({ LAB_STATE_DIR: state.path });
+    mcp = await startMcp({ UPBIT_LAB_STATE_DIR: state.path });
     const health = await mcp.call('pipeline_health', {});
     const parts = (health.structuredContent as { parts: Record<string, { status: string }> }).parts;
     const down = Object.entries(parts).filter(([, p]) => p.status !== 'ok').map(([name]) => name);

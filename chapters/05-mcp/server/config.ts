@@ -36,7 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): McpConfig {
     sqlGateway: env['MCP_SQL_GATEWAY'] ?? 'http://127.0.0.1:8083',
     objectStore: env['MCP_OBJECT_STORE'] ?? 'http://127.0.0.1:9000',
     replay: env['MCP_UPBIT_REPLAY'] ?? 'http://127.0.0.1:8765',
-    stateDir: env['LAB_STATE_DIR'] ?? join(REPO_ROOT, '.lab-state'),
+    stateDir: env['UPBIT_LAB_STATE_DIR'] ?? join(REPO_ROOT, '.lab-state'), // the lab server's own variable (server/paths.ts)
     docsDir: join(REPO_ROOT, 'src', 'content', 'docs'),
     backendTimeoutMs: Number(env['MCP_BACKEND_TIMEOUT_MS'] ?? 8_000),
     queryTimeoutMs: Number(env['MCP_QUERY_TIMEOUT_MS'] ?? 45_000),
