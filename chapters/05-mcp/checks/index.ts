@@ -16,7 +16,7 @@ export const serverStarts = defineCheck({
   params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     const output = context.output(params.terminal);
-    if (/stdio ready in/.test(output)) return pass('MCP 서버가 stdio로 떴다가 입력이 끝나자 스스로 내려갔습니다.', [output.trim().split('\n').at(-1) ?? '']);
+    if (/stdio ready/.test(output)) return pass('MCP 서버가 stdio로 떴다가 입력이 끝나자 스스로 내려갔습니다.', [output.trim().split('\n').at(-1) ?? '']);
     if (/ERR_MODULE_NOT_FOUND|Cannot find package/.test(output)) return { ...fail('의존성이 없습니다. 저장소 루트에서 npm install 을 먼저 실행하세요.'), settled: true };
     if (/SyntaxError|ERR_UNKNOWN_FILE_EXTENSION/.test(output)) return { ...fail('Node가 TypeScript를 실행하지 못했습니다. node --version 이 22.18 이상(권장 24)인지 보세요.'), settled: true };
     return fail('아직 "stdio ready" 줄이 보이지 않습니다. 명령을 실행했는지, 오류가 찍히지 않았는지 터미널을 보세요.');

@@ -9,7 +9,6 @@ import { loadConfig } from './config.ts';
 import { newToken, saveToken, startHttp } from './http.ts';
 import { createDeps, createServer, SERVER_NAME } from './server.ts';
 
-const started = performance.now();
 const log = (line: string): void => {
   process.stderr.write(`[${SERVER_NAME}] ${line}\n`);
 };
@@ -35,7 +34,7 @@ if (values.http) {
   const token = process.env['MCP_TOKEN'] && process.env['MCP_TOKEN'].length >= 16 ? process.env['MCP_TOKEN'] : newToken();
   const tokenPath = saveToken(config.stateDir, token);
   const http = await startHttp(deps, { port, token }, log);
-  log(`Streamable HTTP on http://127.0.0.1:${port}/mcp (bearer token in ${tokenPath}); ready in ${Math.round(performance.now() - started)} ms`);
+  log(`Streamable HTTP on http://127.0.0.1:${port}/mcp (bearer token in ${tokenPath}); ready ${Math.round(performance.now())} ms after process start`);
   const stop = (): void => {
     http.close();
     http.closeAllConnections();
@@ -46,7 +45,7 @@ if (values.http) {
   const server = createServer(deps);
   const transport = new StdioServerTransport();
   await server.connect(transport);
-  log(`stdio ready in ${Math.round(performance.now() - started)} ms (rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB)`);
+  log(`stdio ready ${Math.round(performance.now())} ms after process start (rss ${Math.round(process.memoryUsage().rss / 1048576)} MiB)`);
   const stop = (): void => {
     void server.close().finally(() => process.exit(0));
   };
