@@ -31,13 +31,17 @@ const slug = z.string().max(48).regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lowercase id
 export const labId = slug.describe('lab id, e.g. mcp-tools / 실습 id');
 export const stepId = slug.describe('step id within the lab / 단계 id');
 
-export const LatestTickerInput = { market };
-export const CandlesInput = {
+// Strict objects, not raw shapes: the SDK wraps a raw shape in a plain z.object, which drops
+// unknown keys silently, so a client that misspells `form` for `from` would get a default
+// range instead of an error. Strict objects refuse them and list additionalProperties: false.
+export const LatestTickerInput = z.strictObject({ market });
+export const NoInput = z.strictObject({});
+export const CandlesInput = z.strictObject({
   market,
   from: timeInput.describe('start (inclusive) / 시작 시각 (포함)'),
   to: timeInput.default('now').describe('end (exclusive), default now / 끝 시각 (제외), 기본 now'),
   interval: interval.default('1m'),
   limit: z.number().int().min(1).max(500).default(120).describe('max rows returned, newest kept (<= 500) / 최대 행 수'),
-};
-export const PriceChangeInput = { market, window: priceWindow.default('1h') };
-export const ExplainInput = { lab: labId, step: stepId.optional() };
+});
+export const PriceChangeInput = z.strictObject({ market, window: priceWindow.default('1h') });
+export const ExplainInput = z.strictObject({ lab: labId, step: stepId.optional() });

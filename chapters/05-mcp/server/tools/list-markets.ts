@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { ToolFailure } from '../errors.ts';
 import { guarded, ok, READ_ONLY, type ToolDeps } from './common.ts';
+import { NoInput } from '../inputs.ts';
 
 export function registerListMarkets(server: McpServer, deps: ToolDeps): void {
   server.registerTool('list_markets', {
@@ -10,7 +11,7 @@ export function registerListMarkets(server: McpServer, deps: ToolDeps): void {
     description:
       'Lists the Upbit market codes this pipeline collects (e.g. KRW-BTC) with Korean and English names. Call this first when unsure which code to pass to the other tools.\n' +
       '파이프라인이 모으는 업비트 마켓 코드(예: KRW-BTC)와 한글·영문 이름을 돌려줍니다. 다른 도구에 넘길 코드를 모를 때 먼저 부르세요.',
-    inputSchema: {},
+    inputSchema: NoInput,
     outputSchema: {
       source: z.enum(['upbit-replay', 'paimon']),
       markets: z.array(z.object({ market: z.string(), korean_name: z.string().nullable(), english_name: z.string().nullable(), warning: z.boolean() })),

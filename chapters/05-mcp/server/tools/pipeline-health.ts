@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { describe, missing, ToolFailure, type PipelinePart } from '../errors.ts';
 import { dual } from '../time.ts';
 import { guarded, ok, READ_ONLY, type ToolDeps } from './common.ts';
+import { NoInput } from '../inputs.ts';
 
 type Status = 'ok' | 'degraded' | 'down' | 'unknown';
 interface Section { status: Status; problem?: { ko: string; en: string } | undefined; [key: string]: unknown }
@@ -104,7 +105,7 @@ export function registerPipelineHealth(server: McpServer, deps: ToolDeps): void 
     description:
       'Health of every part of the pipeline in one call: Kafka brokers and ISR, KRaft quorum, collector lag (age of the newest ticker), Flink jobs with last checkpoint and restarts, SQL gateway, object store, and the latest Paimon snapshot. A part that is down is reported with the command that starts it. Takes a few seconds.\n' +
       '파이프라인 전체 상태를 한 번에: Kafka 브로커와 ISR, KRaft 쿼럼, 수집 지연(최신 시세의 나이), Flink 잡의 마지막 체크포인트와 재시작 횟수, SQL 게이트웨이, 오브젝트 스토어, Paimon 최신 스냅샷. 멈춘 부분은 다시 띄우는 명령과 함께 알려 줍니다.',
-    inputSchema: {},
+    inputSchema: NoInput,
     outputSchema: {
       checked: z.object({ utc: z.string(), kst: z.string(), epochMs: z.number() }),
       overall: z.enum(['ok', 'problems']),
