@@ -53,7 +53,9 @@ export async function pipelineHealth(deps: ToolDeps): Promise<Record<string, unk
       const newest = await deps.kafka.newestPerPartition(deps.config.tickerTopic);
       const latest = Math.max(...newest.map((r) => r.timestamp), 0);
       if (latest === 0) return { status: 'down', problem: { ko: 'upbit-ticker 토픽이 비어 있습니다: 수집기를 켜세요(3편)', en: 'Topic upbit-ticker is empty: start the collector (chapter 3)' } };
-      const lagSeconds = Math.round((now - latest) / 100) / 10;
+      // Record timestamps are Upbit's trade times, stamped by another clock: a few ms ahead of
+      // ours must read as no lag, not a negative one.
+      const lagSeconds = Math.max(0, Math.round((now - latest) / 100) / 10);
       return {
         status: lagSeconds <= 30 ? 'ok' : 'degraded',
         newest_record: dual(latest),
