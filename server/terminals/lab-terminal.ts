@@ -2,7 +2,8 @@
 // module: shell-integration markers tell when a command ends and with what status
 // (shell-markers.ts), the transcript keeps what the learner saw for checks (transcript.ts),
 // and the page stream carries output to the attached page with flow control (page-stream.ts).
-// This class owns the PTY, the replay ring, typing commands, and disposal.
+// This class owns the PTY, the replay ring, typing commands, and disposal, and the shell's
+// entry in the crash ledger (shell-ledger.ts): recorded at spawn, forgotten once disposed.
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { killTree } from './kill-tree.ts';
 import { PageStream, type TerminalSink } from './page-stream.ts';
 import { OutputRing } from './ring-buffer.ts';
 import { ShellMarkers } from './shell-markers.ts';
+import type { ShellRecorder } from './shell-ledger.ts';
 import { Transcript } from './transcript.ts';
 
 export { FLOW_HIGH_WATER, FLOW_LOW_WATER, type TerminalSink } from './page-stream.ts';
@@ -24,6 +26,8 @@ export interface LabTerminalOptions {
   cols?: number;
   rows?: number;
   env?: Record<string, string>;
+  /** The lab server's crash ledger; headless runs and tests pass none. */
+  recorder?: ShellRecorder;
 }
 
 export class TerminalBusyError extends Error {}
@@ -36,6 +40,7 @@ export class LabTerminal {
   readonly #transcript = new Transcript();
   readonly #markers: ShellMarkers;
   readonly #stream: PageStream;
+  readonly #recorder: ShellRecorder | undefined;
   #ready: Promise<void>;
   #markReady!: () => void;
   #exitWaiters: Array<(exitCode: number) => void> = [];
@@ -72,6 +77,9 @@ export class LabTerminal {
         ...options.env,
       },
     });
+    this.#recorder = options.recorder;
+    // Right after the spawn: a crash from here on leaves a shell the next start can find.
+    this.#recorder?.record(this.#pty.pid, this.#nonce, this.key);
     this.#stream = new PageStream({ pause: () => this.#pty.pause(), resume: () => this.#pty.resume() });
     this.#pty.onData((data) => {
       this.#ring.push(data);
@@ -217,6 +225,8 @@ export class LabTerminal {
           // already exited
         }
       }
+      // Only now: a crash during the kill above still leaves the entry for the next start.
+      this.#recorder?.forget(this.#pty.pid);
     })();
     return this.#disposed;
   }
