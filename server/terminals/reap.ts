@@ -87,6 +87,7 @@ export async function reapLeftoverShells(stateDir: string, log: (line: string) =
   } catch {
     return result; // no state folder yet: first start
   }
+  const started = Date.now();
   const jobs: Array<Promise<void>> = [];
   for (const name of names) {
     const file = join(stateDir, name);
@@ -115,7 +116,8 @@ export async function reapLeftoverShells(stateDir: string, log: (line: string) =
     })());
   }
   await Promise.all(jobs);
-  if (result.reaped > 0) log(`지난번 실습 서버가 남긴 셸 ${result.reaped}개와 그 안의 프로그램을 정리했습니다.`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.reaped > 0) log(`지난번 실습 서버가 제대로 꺼지지 않아 남은 셸 ${result.reaped}개와 그 안의 프로그램을 정리했습니다 (${seconds}초).`);
   if (result.reused > 0) log(`기록된 셸 pid ${result.reused}개는 이제 다른 프로그램의 것이라 건드리지 않았습니다.`);
   return result;
 }
