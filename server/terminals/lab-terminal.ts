@@ -60,6 +60,13 @@ export class LabTerminal {
       },
     });
     const binDir = dirname(process.execPath);
+    // node-pty stays on 1.1.0, the newest stable release, although on Linux it lets each shell
+    // inherit the PTY masters of the terminals opened before it (microsoft/node-pty#657). The
+    // fix (#867) ships only in 1.2.0 prereleases; 1.2.0-beta.15 installed, passed the terminal
+    // tests and closed the leak here, but a prerelease is not what a workshop laptop should
+    // build against, and it still leaves the master itself without close-on-exec. Our rcfile
+    // (shell/bashrc) closes the inherited masters instead, and crash cleanup does not depend on
+    // either: the ledger and reap.ts end what a killed server left, whichever version runs.
     this.#pty = pty.spawn('bash', ['--noprofile', '--rcfile', BASHRC, '-i'], {
       name: 'xterm-256color',
       cols: options.cols ?? 120,

@@ -47,8 +47,8 @@ function processesWith(nonces: readonly string[]): Proc[] {
 /** Still running as the same process (a zombie whose new parent has not reaped it runs nothing). */
 const alive = (procs: readonly Proc[]) => procs.filter((p) => processStartTime(p.pid) === p.startedAt && isRunning(p.pid));
 
-/** Opens a terminal over the server's WebSocket and types BUSY into it. */
-async function busyTerminal(server: LabServer, terminal: string): Promise<WebSocket> {
+/** Opens a terminal over the server's WebSocket and types `command` (BUSY unless told) into it. */
+async function busyTerminal(server: LabServer, terminal: string, command = BUSY): Promise<WebSocket> {
   const port = new URL(server.baseUrl).port;
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${server.token}`, SUBPROTOCOL, { headers: { Origin: `http://127.0.0.1:${port}` } });
   let output = '';
@@ -74,7 +74,7 @@ async function busyTerminal(server: LabServer, terminal: string): Promise<WebSoc
   });
   ws.send(JSON.stringify({ type: 'terminal.open', lab: 'clients', terminal, cols: 100, rows: 30 }));
   await opened;
-  ws.send(encodeTerminalFrame(slot, new TextEncoder().encode(`${BUSY}\r`)));
+  ws.send(encodeTerminalFrame(slot, new TextEncoder().encode(`${command}\r`)));
   const deadline = Date.now() + 10_000;
   while (!output.includes('busy-42')) {
     if (Date.now() > deadline) throw new Error(`terminal ${terminal} did not start its jobs:\n${output}`);
@@ -129,4 +129,10 @@ test('after kill -9 of the lab server, the next start ends every shell and job t
   assert.deepEqual(left.map((p) => `${p.pid} ${p.command}`), [], 'nothing of the old server remains');
   assert.deepEqual(alive(processesWith(nonces)), [], 'nor anything the old jobs forked since');
   assert.equal(existsSync(ledgerFile(stateDir, first.pid)), false, 'the old ledger is cleared');
+
+  // The new server works, records its own shell, and a clean stop leaves no ledger to reap.
+  sockets.push(await busyTerminal(second, 'main', 'echo "busy-$((6*7))"'));
+  assert.ok(existsSync(ledgerFile(stateDir, second.pid)), 'the new server records its shell');
+  await second.dispose();
+  assert.deepEqual(readdirSync(stateDir).filter((name) => name.startsWith('shells-')), [], 'a clean shutdown removes its ledger');
 });
