@@ -91,9 +91,11 @@ export async function reapLeftoverShells(stateDir: string, log: (line: string) =
   const jobs: Array<Promise<void>> = [];
   for (const name of names) {
     const file = join(stateDir, name);
-    // A temp file from a write the crash interrupted: its rename never happened.
-    if (/^shells-\d+\.json\.\d+\.tmp$/.test(name)) {
-      rmSync(file, { force: true });
+    // A temp file from a write a crash interrupted (its rename never happened). Named by its
+    // writer's pid: a live server's write in progress is left to finish.
+    const temp = /^shells-\d+\.json\.(\d+)\.tmp$/.exec(name);
+    if (temp) {
+      if (processStartTime(Number(temp[1])) === null) rmSync(file, { force: true });
       continue;
     }
     if (!LEDGER_FILE.test(name)) continue;
