@@ -67,8 +67,9 @@ async function main(): Promise<void> {
   const port = readPort();
   const host = readHost();
   if (process.env['LAB_SKIP_BUILD'] !== '1') ensureSiteBuilt();
-  // Before any shell of ours exists, so only the previous server's can be found.
-  await reapLeftoverShells(STATE_DIR);
+  // Before any shell of ours exists, so only the previous server's can be found. A cleanup that
+  // fails is reported, not fatal: the learner still gets a working server.
+  await reapLeftoverShells(STATE_DIR).catch((error: unknown) => console.warn(`지난번 실습 서버가 남긴 셸을 정리하지 못했습니다 (${String(error)}). 그때 실습 터미널에서 돌던 프로그램이 남아 있을 수 있으니 ps -ef로 찾아 끄세요.`));
   // Owned here: main removes it after every terminal is disposed on a clean shutdown.
   const ledger = new ShellLedger(STATE_DIR);
   const runtime = createLabRuntime(await loadCourse(), { persistProgress: true, shellRecorder: ledger });
