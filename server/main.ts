@@ -1,8 +1,10 @@
 // `npm start`: builds the site when it is missing or stale, opens the lab server on loopback
 // and prints the one address (with its token) to open. Ctrl-C or `npm stop` shuts it down:
 // every lab shell and whatever it started is killed; the containers stay up, as the chapters
-// expect, until the learner runs `docker compose down`. The wiring point: it loads the
-// chapters and hands them to the course-agnostic core.
+// expect, until the learner runs `docker compose down`. A server that was killed outright
+// (kill -9, a crash) could not do that, so every start first ends what the last one left
+// (terminals/reap.ts). The wiring point: it loads the chapters and hands them to the
+// course-agnostic core.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { loadCourse } from '../chapters/plugins.ts';
 import { createLabRuntime } from './runtime.ts';
 import { writeServerRecord } from './server-record.ts';
 import { startSession } from './session.ts';
+import { reapLeftoverShells } from './terminals/reap.ts';
+import { ShellLedger } from './terminals/shell-ledger.ts';
 import { withJosa } from './korean.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -63,7 +67,12 @@ async function main(): Promise<void> {
   const port = readPort();
   const host = readHost();
   if (process.env['LAB_SKIP_BUILD'] !== '1') ensureSiteBuilt();
-  const runtime = createLabRuntime(await loadCourse(), { persistProgress: true });
+  // Before any shell of ours exists, so only the previous server's can be found. A cleanup that
+  // fails is reported, not fatal: the learner still gets a working server.
+  await reapLeftoverShells(STATE_DIR).catch((error: unknown) => console.warn(`지난번 실습 서버가 남긴 셸을 정리하지 못했습니다 (${String(error)}). 그때 실습 터미널에서 돌던 프로그램이 남아 있을 수 있으니 ps -ef로 찾아 끄세요.`));
+  // Owned here: main removes it after every terminal is disposed on a clean shutdown.
+  const ledger = new ShellLedger(STATE_DIR);
+  const runtime = createLabRuntime(await loadCourse(), { persistProgress: true, shellRecorder: ledger });
   let connected = 0;
   let graceTimer: NodeJS.Timeout | null = null;
 
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
     },
   }).catch(async (error: unknown) => {
     await runtime.dispose();
+    ledger.close();
     throw error;
   });
 
@@ -116,6 +126,7 @@ async function main(): Promise<void> {
     if (graceTimer) clearTimeout(graceTimer);
     await door.close();
     await runtime.dispose();
+    ledger.close();
     rmSync(pidFile, { force: true });
     console.log('끝났습니다.');
     process.exit(0);

@@ -12,6 +12,7 @@ import { PanelHub } from './panels/hub.ts';
 import { REPO_ROOT, STATE_DIR } from './paths.ts';
 import { ProgressStore } from './progress.ts';
 import { TerminalPool } from './terminals/pool.ts';
+import type { ShellRecorder } from './terminals/shell-ledger.ts';
 
 export interface LabRuntime {
   labs: CourseLab[];
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   pollIntervalMs?: number;
   /** Extra environment for the lab shells (tests simulate a stopped engine with DOCKER_HOST). */
   terminalEnv?: Record<string, string>;
+  /** The lab server's crash ledger (main.ts); headless runs keep none, so no reaper ever acts on their shells. */
+  shellRecorder?: ShellRecorder;
 }
 
 export function createLabRuntime(course: CourseParts, options: RuntimeOptions = {}): LabRuntime {
@@ -39,6 +42,7 @@ export function createLabRuntime(course: CourseParts, options: RuntimeOptions = 
   const pool = new TerminalPool({
     cwd: (lab) => cwdOf.get(lab) ?? REPO_ROOT,
     env: { UPBIT_LAB_STATE_DIR: stateDir, UPBIT_LAB_HISTFILE: join(stateDir, 'bash_history'), ...options.terminalEnv },
+    ...(options.shellRecorder ? { recorder: options.shellRecorder } : {}),
   });
   const engineOptions: EngineOptions = { labs, checks: course.checks, course: course.facts, pool, docker, stateDir };
   if (options.persistProgress) engineOptions.progress = new ProgressStore(join(stateDir, 'progress.json'));

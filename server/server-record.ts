@@ -1,9 +1,10 @@
 // The running lab server's record in .lab-state/server.json, and how `npm stop` knows the pid
 // in it is still that server. A pid outlives its process: after a crash or reboot the file can
 // name an unrelated program, so the record also keeps the process's start time and command
-// line, and nothing is signalled unless both still match.
+// line, and nothing is signalled unless both still match. The lab shells' ledger
+// (terminals/shell-ledger.ts) uses the same idea with `processStartTime`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface ProcessIdentity {
@@ -34,6 +35,45 @@ export function processIdentity(pid: number): ProcessIdentity | null {
   const command = ask('args');
   if (!startedAt || !command) return null;
   return { startedAt, command };
+}
+
+const HAS_PROC = existsSync('/proc/self/stat');
+
+/** This boot's id: /proc start times count clock ticks since boot, so they repeat across reboots. */
+let bootId: string | undefined;
+function currentBootId(): string {
+  if (bootId === undefined) {
+    try {
+      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      bootId = 'unknown';
+    }
+  }
+  return bootId;
+}
+
+/**
+ * When a process started, as an opaque string to compare for equality: two different processes
+ * never share it even when the kernel reuses the pid. Linux: field 22 (starttime, in clock ticks
+ * since boot) of /proc/<pid>/stat, tagged with the boot id, read without a fork (the server calls
+ * this on every PTY spawn). Elsewhere `ps -o lstart` (second resolution, as in the server record).
+ * Null when no such process exists.
+ */
+export function processStartTime(pid: number): string | null {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  if (HAS_PROC) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return null;
+    }
+    // The command name in parentheses may hold spaces or ')'; the fields after the last ')' do not.
+    const ticks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return ticks ? `proc:${currentBootId()}:${ticks}` : null;
+  }
+  const identity = processIdentity(pid);
+  return identity ? `ps:${identity.startedAt}` : null;
 }
 
 /** Writes this process's record (main.ts, once listening). */

@@ -93,15 +93,19 @@ export interface LabServer {
   readonly stateDir: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
+  /** SIGKILL, as a crash: the server runs no shutdown. Resolves once it has exited. */
+  crash(): Promise<void>;
   dispose(): Promise<void>;
 }
 
 const OPEN_URL = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([A-Za-z0-9_-]+)/;
 
 /** Starts `node server/main.ts`; builds dist/ first if stale unless skipBuild. */
-export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number } = {}): Promise<LabServer> {
+export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number; stateDir?: string } = {}): Promise<LabServer> {
   const port = await freePort();
-  const stateDir = mkdtempSync(join(tmpdir(), 'upbit-e2e-state-'));
+  // A caller's state folder is the caller's to remove (a restart test starts two servers on one).
+  const ownsStateDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'upbit-e2e-state-'));
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'server', 'main.ts')], {
     cwd: REPO_ROOT,
     env: {
@@ -133,7 +137,15 @@ export async function startLabServer(options: { skipBuild?: boolean; startTimeou
       await exited;
       clearTimeout(killer);
     }
-    rmSync(stateDir, { recursive: true, force: true });
+    if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  const crash = async (): Promise<void> => {
+    disposing = true; // an expected death: no "exited unexpectedly" line
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
   };
 
   const found = await new Promise<RegExpExecArray>((resolveUrl, reject) => {
@@ -162,6 +174,7 @@ export async function startLabServer(options: { skipBuild?: boolean; startTimeou
     pid: child.pid ?? -1,
     stateDir,
     output: () => log,
+    crash,
     dispose,
   };
 }

@@ -6,6 +6,8 @@
 // their session when reparented) plus everything descended from the shell by parent pid (a
 // child that called setsid). Escalation: SIGHUP → SIGTERM → rounds of SIGSTOP (a stopped
 // process cannot fork) and SIGKILL until nothing of the tree is left, bounded in rounds and time.
+// The crash reaper (reap.ts) passes `belongs` to narrow the tree to processes it can prove are
+// its own, since it acts on a record written by a server that no longer runs.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -85,12 +87,12 @@ export async function descendantsOf(rootPid: number): Promise<number[]> {
 }
 
 /** The live members of the tree rooted at the session leader `rootPid` (root included). */
-async function treeOf(rootPid: number): Promise<number[]> {
+async function treeOf(rootPid: number, belongs?: (pid: number) => boolean): Promise<number[]> {
   const rows = await processTable();
   const members = new Set(descendantsIn(rows, rootPid));
   for (const row of rows) if (row.sid === rootPid) members.add(row.pid);
   members.add(rootPid);
-  return [...members].filter((pid) => pid !== process.pid && isRunning(pid));
+  return [...members].filter((pid) => pid !== process.pid && isRunning(pid) && (belongs?.(pid) ?? true));
 }
 
 function signal(pids: readonly number[], name: NodeJS.Signals): void {
@@ -122,22 +124,31 @@ export function isRunning(pid: number): boolean {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function killTree(rootPid: number, graceMs = 1500): Promise<void> {
+export interface KillTreeOptions {
+  /** Polite-signal wait in all (half after HUP, half after TERM). */
+  graceMs?: number;
+  /** Re-asked for every member before every signal; a process it refuses is never signalled. */
+  belongs?: (pid: number) => boolean;
+}
+
+export async function killTree(rootPid: number, options: KillTreeOptions = {}): Promise<void> {
+  const graceMs = options.graceMs ?? 1500;
+  const tree = () => treeOf(rootPid, options.belongs);
   // The polite signals, each to the tree as it is now, then a wait for it to go.
   for (const name of ['SIGHUP', 'SIGTERM'] as const) {
-    signal(await treeOf(rootPid), name);
+    signal(await tree(), name);
     const deadline = Date.now() + graceMs / 2;
-    while (Date.now() < deadline && (await treeOf(rootPid)).length > 0) await pause(50);
-    if ((await treeOf(rootPid)).length === 0) return;
+    while (Date.now() < deadline && (await tree()).length > 0) await pause(50);
+    if ((await tree()).length === 0) return;
   }
   // Whatever is left ignores them. Freeze first, so nothing forks between reading the table
   // and the kill; then kill; repeat until a read finds nothing.
   const deadline = Date.now() + KILL_DEADLINE_MS;
   for (let round = 0; round < MAX_KILL_ROUNDS && Date.now() < deadline; round += 1) {
-    const tree = await treeOf(rootPid);
-    if (tree.length === 0) return;
-    signal(tree, 'SIGSTOP');
-    signal(tree, 'SIGKILL');
+    const members = await tree();
+    if (members.length === 0) return;
+    signal(members, 'SIGSTOP');
+    signal(members, 'SIGKILL');
     await pause(ROUND_PAUSE_MS);
   }
 }

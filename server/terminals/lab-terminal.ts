@@ -2,7 +2,8 @@
 // module: shell-integration markers tell when a command ends and with what status
 // (shell-markers.ts), the transcript keeps what the learner saw for checks (transcript.ts),
 // and the page stream carries output to the attached page with flow control (page-stream.ts).
-// This class owns the PTY, the replay ring, typing commands, and disposal.
+// This class owns the PTY, the replay ring, typing commands, and disposal, and the shell's
+// entry in the crash ledger (shell-ledger.ts): recorded at spawn, forgotten once disposed.
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { killTree } from './kill-tree.ts';
 import { PageStream, type TerminalSink } from './page-stream.ts';
 import { OutputRing } from './ring-buffer.ts';
 import { ShellMarkers } from './shell-markers.ts';
+import type { ShellRecorder } from './shell-ledger.ts';
 import { Transcript } from './transcript.ts';
 
 export { FLOW_HIGH_WATER, FLOW_LOW_WATER, type TerminalSink } from './page-stream.ts';
@@ -24,6 +26,8 @@ export interface LabTerminalOptions {
   cols?: number;
   rows?: number;
   env?: Record<string, string>;
+  /** The lab server's crash ledger; headless runs and tests pass none. */
+  recorder?: ShellRecorder;
 }
 
 export class TerminalBusyError extends Error {}
@@ -36,6 +40,7 @@ export class LabTerminal {
   readonly #transcript = new Transcript();
   readonly #markers: ShellMarkers;
   readonly #stream: PageStream;
+  readonly #recorder: ShellRecorder | undefined;
   #ready: Promise<void>;
   #markReady!: () => void;
   #exitWaiters: Array<(exitCode: number) => void> = [];
@@ -55,6 +60,13 @@ export class LabTerminal {
       },
     });
     const binDir = dirname(process.execPath);
+    // node-pty stays on 1.1.0, the newest stable release, although on Linux it lets each shell
+    // inherit the PTY masters of the terminals opened before it (microsoft/node-pty#657). The
+    // fix (#867) ships only in 1.2.0 prereleases; 1.2.0-beta.15 installed, passed the terminal
+    // tests and closed the leak here, but a prerelease is not what a workshop laptop should
+    // build against, and it still leaves the master itself without close-on-exec. Our rcfile
+    // (shell/bashrc) closes the inherited masters instead, and crash cleanup does not depend on
+    // either: the ledger and reap.ts end what a killed server left, whichever version runs.
     this.#pty = pty.spawn('bash', ['--noprofile', '--rcfile', BASHRC, '-i'], {
       name: 'xterm-256color',
       cols: options.cols ?? 120,
@@ -72,6 +84,9 @@ export class LabTerminal {
         ...options.env,
       },
     });
+    this.#recorder = options.recorder;
+    // Right after the spawn: a crash from here on leaves a shell the next start can find.
+    this.#recorder?.record(this.#pty.pid, this.#nonce, this.key);
     this.#stream = new PageStream({ pause: () => this.#pty.pause(), resume: () => this.#pty.resume() });
     this.#pty.onData((data) => {
       this.#ring.push(data);
@@ -217,6 +232,8 @@ export class LabTerminal {
           // already exited
         }
       }
+      // Only now: a crash during the kill above still leaves the entry for the next start.
+      this.#recorder?.forget(this.#pty.pid);
     })();
     return this.#disposed;
   }

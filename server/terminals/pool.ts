@@ -3,12 +3,15 @@
 // (one lab's, or all): a page reload reattaches to the same shell. When to dispose is the
 // owner's call (main.ts ends a lab's shells after a grace period with no page attached).
 import { LabTerminal, type LabTerminalOptions } from './lab-terminal.ts';
+import type { ShellRecorder } from './shell-ledger.ts';
 
 export interface TerminalPoolOptions {
   /** The folder a lab's shells start in: one for all, or per lab id. */
   cwd: string | ((lab: string) => string);
   env?: Record<string, string>;
   maxTerminals?: number;
+  /** Where every spawned shell is recorded for crash cleanup (the lab server's ledger). */
+  recorder?: ShellRecorder;
 }
 
 export class TerminalLimitError extends Error {}
@@ -36,12 +39,16 @@ export class TerminalPool {
     const key = TerminalPool.key(lab, name);
     const existing = this.#terminals.get(key);
     if (existing && !existing.exited) return existing;
+    // The exited one is replaced below; disposing it (no kill: its shell is gone) drops its
+    // ledger entry, which would otherwise outlive it.
+    if (existing) void existing.dispose();
     if (!existing && this.#terminals.size >= (this.#options.maxTerminals ?? 16)) {
       throw new TerminalLimitError(`터미널은 최대 ${this.#options.maxTerminals ?? 16}개까지 열 수 있습니다`);
     }
     const cwd = typeof this.#options.cwd === 'string' ? this.#options.cwd : this.#options.cwd(lab);
     const options: LabTerminalOptions = { key, cwd, ...(size ?? {}) };
     if (this.#options.env) options.env = this.#options.env;
+    if (this.#options.recorder) options.recorder = this.#options.recorder;
     const terminal = new LabTerminal(options);
     this.#terminals.set(key, terminal);
     return terminal;

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { REPO_ROOT } from '../../server/paths.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-const DOCKER_FREE = ['session.test.ts', 'terminals.test.ts', 'session-flow.test.ts', 'stop.test.ts', 'door.test.ts'];
+const DOCKER_FREE = ['session.test.ts', 'terminals.test.ts', 'session-flow.test.ts', 'stop.test.ts', 'door.test.ts', 'crash-reap.test.ts'];
 
 for (const file of DOCKER_FREE) {
   test(`${file} leaves no temp folder behind`, (t) => {

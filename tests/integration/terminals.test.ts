@@ -2,6 +2,7 @@
 // flow control that bounds memory under a flood, Ctrl-C that still works, reattach with no
 // gap and no duplicate, and dispose that leaves no process behind.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { descendantsOf, isRunning } from '../../server/terminals/kill-tree.ts';
 import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
@@ -82,6 +83,35 @@ test('reattaching replays the screen with no gap and no duplicate', async (t) =>
   assert.equal(numbers.length, 4000, 'every line exactly once');
   numbers.forEach((n, i) => assert.equal(n, i + 1));
   assert.ok(first.length > 0);
+});
+
+/** The PTY masters a process holds, by tty index (/proc/<pid>/fdinfo names the terminal). */
+function mastersHeldBy(pid: number): string[] {
+  const held: string[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== '/dev/ptmx') continue;
+      held.push(/tty-index:\s*(\d+)/.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))?.[1] ?? `fd ${fd}`);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return held;
+}
+
+test('a later shell, and what it starts, holds no earlier terminal\'s PTY master (node-pty#657)', { skip: !existsSync('/proc/self/fd') && 'reads /proc' }, async (t) => {
+  const pool = newPool();
+  t.after(() => pool.dispose());
+  const terminals = ['one', 'two', 'three'].map((name) => pool.open('t', name));
+  await Promise.all(terminals.map((terminal) => terminal.whenReady()));
+  const last = terminals.at(-1)!;
+  await last.type('sleep 30 &');
+  await last.nextExit();
+  const job = (await descendantsOf(last.pid))[0];
+  assert.ok(job, 'the background job runs');
+  console.log(`# PTY masters held: server ${mastersHeldBy(process.pid).length}, later shells ${terminals.slice(1).map((terminal) => mastersHeldBy(terminal.pid).length).join('/')}, job ${mastersHeldBy(job).length}`);
+  for (const terminal of terminals) assert.deepEqual(mastersHeldBy(terminal.pid), [], `shell ${terminal.key} holds another terminal's master`);
+  assert.deepEqual(mastersHeldBy(job), [], 'a job of the last shell holds a master');
 });
 
 test('dispose kills the shell and every job it started, background ones included', async () => {
