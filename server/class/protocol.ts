@@ -71,7 +71,7 @@ export type JoinAck = { id: string; token: string; heartbeatMs: number };
 export type ReportAck = { ok: true; seq: number; duplicate?: true };
 export type Refusal = { error: string; message: string };
 
-const PATH = /(?:[A-Za-z]:\\|~\/|\/(?:home|Users|root|tmp|var|opt|etc|mnt|private|workspace|work)\/)[^\s'"`,)]*/g;
+const PATH = /(?:[A-Za-z]:\\|~\/|\/(?:home|Users|root|tmp|var|opt|etc|mnt|private|workspace|work)\/)[A-Za-z0-9_.@+~/\\-]*/g;
 const LONG_SECRET = /[A-Za-z0-9_+/=-]{32,}/g;
 
 /**
