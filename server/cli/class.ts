@@ -2,10 +2,11 @@
 // on 127.0.0.1 unless the instructor names a LAN address with --bind (the only listener in the
 // course that may leave loopback, and only when asked), prints the join code for attendees
 // and the instructor's own address, and runs until Ctrl-C. A wiring point: it loads the
-// course so the host knows which steps exist.
+// course's lab files so the host knows which steps exist.
 import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadCourse } from '../../chapters/plugins.ts';
+import { CHAPTERS_DIR, COURSE } from '../../chapters/index.ts';
+import { loadCourseLabs } from '../labs.ts';
 import { startClassHost, type StepInfo } from '../class/host.ts';
 import { MAX_ATTENDEES } from '../class/protocol.ts';
 
@@ -45,7 +46,9 @@ async function main(): Promise<number> {
     process.stderr.write(`--port ${values.port}: 0~65535 사이 숫자를 주세요.\n`);
     return 2;
   }
-  const { labs } = await loadCourse();
+  // The lab files only, not the chapters' plug-ins: the host needs step ids and titles, and
+  // never loads a check, a Docker client or a chapter's service library.
+  const labs = loadCourseLabs(CHAPTERS_DIR, COURSE);
   const steps: StepInfo[] = labs.flatMap((lab) => lab.steps.map((step) => ({ lab: lab.id, step: step.id, labTitle: lab.title, title: step.title })));
   const host = await startClassHost({ bind: values.bind, port, steps, log: (line) => console.log(`[수업 서버] ${line}`) });
 
