@@ -99,10 +99,11 @@ export interface LabServer {
 const OPEN_URL = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([A-Za-z0-9_-]+)/;
 
 /** Starts `node server/main.ts`; builds dist/ first if stale unless skipBuild. */
-export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number } = {}): Promise<LabServer> {
+export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number; args?: readonly string[] } = {}): Promise<LabServer> {
   const port = await freePort();
   const stateDir = mkdtempSync(join(tmpdir(), 'upbit-e2e-state-'));
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'server', 'main.ts')], {
+  // args: what a learner would put after `npm start --` (e.g. --class host:port CODE).
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'server', 'main.ts'), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

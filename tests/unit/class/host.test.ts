@@ -145,9 +145,10 @@ test('a flooding attendee is slowed down; others are unaffected and the grid sta
   const flooder = await joinAs('<img src=x onerror=alert(1)>');
   const honest = await joinAs('성실');
   let seq = 0;
-  const flood = await Promise.all(Array.from({ length: 300 }, () => post('report', { seq: ++seq, events: [stepEvent('topics', 'create', 'running')] }, flooder.token)));
+  const flood = await Promise.all(Array.from({ length: 120 }, () => post('report', { seq: ++seq, events: [stepEvent('topics', 'create', 'running')] }, flooder.token)));
   const limited = flood.filter((a) => a.status === 429).length;
-  assert.ok(limited >= 250, `only ${limited} of 300 were limited`);
+  // The bucket holds 20 and refills 5 a second: at most a few dozen of 120 sent at once get through.
+  assert.ok(limited >= 80, `only ${limited} of 120 were limited`);
   const honestAnswer = await post('report', { seq: 1, events: [stepEvent('cluster-up', 'quorum', 'failed', '컨트롤러 쿼럼이 2/3입니다. kafka-3을 시작하세요.')] }, honest.token);
   assert.equal(honestAnswer.status, 200);
   const snapshot = host.snapshot();
