@@ -41,6 +41,17 @@ const npm = (args: string[], options: SpawnSyncOptions = {}): void => {
   else run(process.execPath, [cli, ...args], options);
 };
 
+/**
+ * node-gyp (compiling node-pty on Linux) downloads Node's headers unless told where they are;
+ * offline that fails. Most Node installs ship them in <prefix>/include/node: point at those.
+ */
+function offlineBuildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const prefix = resolve(process.execPath, '..', '..');
+  if (!env['npm_config_nodedir'] && existsSync(join(prefix, 'include', 'node', 'node.h'))) env['npm_config_nodedir'] = prefix;
+  return env;
+}
+
 async function bundle(outDir: string): Promise<void> {
   const started = performance.now();
   const { COURSE } = await import('../../chapters/index.ts');
@@ -107,7 +118,7 @@ async function install(archive: string): Promise<void> {
     console.log(`이미지 ${manifest.images.length}개를 불러옵니다 (docker load)...`);
     run('docker', ['load', '-i', join(stage, IMAGES_FILE)]);
     console.log('npm 의존성을 번들의 캐시에서 설치합니다 (네트워크 없이)...');
-    npm(['ci', '--offline', '--cache', join(stage, NPM_CACHE_DIR), '--no-audit', '--no-fund']);
+    npm(['ci', '--offline', '--cache', join(stage, NPM_CACHE_DIR), '--no-audit', '--no-fund'], { env: offlineBuildEnv() });
     rmSync(join(REPO_ROOT, 'dist'), { recursive: true, force: true });
     cpSync(join(stage, SITE_DIR_NAME), join(REPO_ROOT, 'dist'), { recursive: true });
     const envFile = join(REPO_ROOT, 'compose', '.env');
