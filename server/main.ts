@@ -2,7 +2,8 @@
 // and prints the one address (with its token) to open. Ctrl-C or `npm stop` shuts it down:
 // every lab shell and whatever it started is killed; the containers stay up, as the chapters
 // expect, until the learner runs `docker compose down`. The wiring point: it loads the
-// chapters and hands them to the course-agnostic core.
+// chapters and hands them to the course-agnostic core. With `--class <host:port> <code>` it
+// also reports step states and doctor verdicts to the instructor's class server (outbound only).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
