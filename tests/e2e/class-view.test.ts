@@ -75,6 +75,11 @@ test('the grid shows each attendee\'s steps, the counts and the most common fail
   assert.ok(!page.url().includes('key='), 'the key left the address bar');
   await page.waitForFunction(() => document.querySelectorAll('#grid-body tr').length === 12);
 
+  // Each lab's header spans exactly its steps, so every number sits under its own lab.
+  const spans = await page.locator('#grid-head th[data-lab]').evaluateAll((ths) => ths.map((th) => [(th as HTMLElement).dataset['lab'], (th as HTMLTableCellElement).colSpan]));
+  const expected = [...steps.reduce((map, s) => map.set(s.lab, (map.get(s.lab) ?? 0) + 1), new Map<string, number>())];
+  assert.deepEqual(spans, expected);
+
   const cell = (name: string, step: StepInfo) => page.locator('#grid-body tr', { has: page.locator('td.name', { hasText: name }) }).locator(`td[data-step="${step.lab}/${step.step}"]`);
   assert.equal(await cell('참가자01', first).getAttribute('data-status'), 'passed');
   assert.equal(await cell('참가자10', second).getAttribute('data-status'), 'failed');

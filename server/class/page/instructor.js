@@ -34,12 +34,14 @@ function renderHead(snapshot) {
     if (step.lab !== current) {
       current = step.lab;
       index = 0;
+      // colSpan cannot be 0 (the browser makes it 1), so a new group starts at 1.
       span = el('th', step.labTitle);
-      span.colSpan = 0;
+      span.colSpan = 1;
       span.dataset.lab = step.lab;
       labs.append(span);
+    } else {
+      span.colSpan += 1;
     }
-    span.colSpan += 1;
     index += 1;
     const th = el('th', String(index));
     th.title = `${step.labTitle} · ${step.title}`;
