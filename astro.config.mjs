@@ -22,6 +22,8 @@ export default defineConfig({
       // No `sidebar` key: Starlight then autogenerates it from src/content/docs, so a new
       // chapter appears without touching this file (order comes from `sidebar.order`).
       customCss: ['./src/styles/lab.css'],
+      // The header's theme select also carries the presenter switch (larger, high-contrast terminals, no side navigation).
+      components: { ThemeSelect: './src/components/PresenterThemeSelect.astro' },
     }),
     // @astrojs/mdx is added by Starlight itself (with `optimize`), so it is not listed here.
     {

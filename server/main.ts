@@ -4,7 +4,8 @@
 // expect, until the learner runs `docker compose down`. A server that was killed outright
 // (kill -9, a crash) could not do that, so every start first ends what the last one left
 // (terminals/reap.ts). The wiring point: it loads the chapters and hands them to the
-// course-agnostic core.
+// course-agnostic core. With `--class <host:port> <code>` it also reports step states and
+// doctor verdicts to the instructor's class server (outbound only).
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,13 +14,17 @@ import { startDoor, type Door } from './door.ts';
 import { SCRIPT_HASHES_FILE } from './door/csp.ts';
 import { isLabError, LabError } from './errors.ts';
 import { REPO_ROOT, SITE_DIR, STATE_DIR } from './paths.ts';
-import { loadCourse } from '../chapters/plugins.ts';
-import { createLabRuntime } from './runtime.ts';
+import { loadCourse, type LoadedCourse } from '../chapters/plugins.ts';
+import { createLabRuntime, type LabRuntime } from './runtime.ts';
 import { writeServerRecord } from './server-record.ts';
 import { startSession } from './session.ts';
 import { reapLeftoverShells } from './terminals/reap.ts';
 import { ShellLedger } from './terminals/shell-ledger.ts';
 import { withJosa } from './korean.ts';
+import { parseClassArgs, type ClassArgs } from './class/args.ts';
+import { ClassReporter } from './class/reporter.ts';
+import { preflightCourse } from '../chapters/index.ts';
+import { runPreflight } from './preflight/run.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 /** How long shells survive with no page attached (a reload reattaches well within this). */
@@ -63,16 +68,39 @@ function readHost(): string {
   return host;
 }
 
+/**
+ * Joins the instructor's class when asked: reports step changes and one doctor run, outbound
+ * only. Returns what must be undone at shutdown (leaving the class), or null.
+ */
+function joinClass(args: ClassArgs, runtime: LabRuntime, course: LoadedCourse): () => Promise<void> {
+  const reporter = new ClassReporter({ ...args, log: (line) => console.log(`[수업] ${line}`) });
+  const stopStates = runtime.engine.onState((state) => reporter.step(state));
+  reporter.start();
+  // The doctor's verdicts (ids, titles, pass/warn/fail; not its details) tell the instructor who cannot start at all.
+  void runPreflight({ course: preflightCourse(course.chapters, course.preflight), labPort: readPort() })
+    .then((report) => reporter.doctor(report))
+    .catch((error: unknown) => console.log(`[수업] 점검(doctor)을 보고하지 못했습니다: ${(error as Error).message}`));
+  console.log(`[수업] ${args.server} 수업에 '${args.name}' 이름으로 참가합니다. 강사에게는 단계 상태, 실패 이유 한 줄, 점검 결과만 갑니다.`);
+  return async () => {
+    stopStates();
+    await reporter.leave();
+  };
+}
+
 async function main(): Promise<void> {
   const port = readPort();
   const host = readHost();
+  // Bad class options are refused before anything is built or bound.
+  const classArgs = parseClassArgs(process.argv.slice(2));
+  if (typeof classArgs === 'string') throw new LabError('bad-class-args', classArgs);
   if (process.env['LAB_SKIP_BUILD'] !== '1') ensureSiteBuilt();
   // Before any shell of ours exists, so only the previous server's can be found. A cleanup that
   // fails is reported, not fatal: the learner still gets a working server.
   await reapLeftoverShells(STATE_DIR).catch((error: unknown) => console.warn(`지난번 실습 서버가 남긴 셸을 정리하지 못했습니다 (${String(error)}). 그때 실습 터미널에서 돌던 프로그램이 남아 있을 수 있으니 ps -ef로 찾아 끄세요.`));
   // Owned here: main removes it after every terminal is disposed on a clean shutdown.
   const ledger = new ShellLedger(STATE_DIR);
-  const runtime = createLabRuntime(await loadCourse(), { persistProgress: true, shellRecorder: ledger });
+  const course = await loadCourse();
+  const runtime = createLabRuntime(course, { persistProgress: true, shellRecorder: ledger });
   let connected = 0;
   let graceTimer: NodeJS.Timeout | null = null;
 
@@ -111,6 +139,8 @@ async function main(): Promise<void> {
     throw error;
   });
 
+  const leaveClass = classArgs === null ? null : joinClass(classArgs, runtime, course);
+
   const pidFile = join(STATE_DIR, 'server.json');
   // With its start time and command line, so `npm stop` never signals a process that merely reuses the pid.
   writeServerRecord(pidFile, { port: door.port, url: door.url });
@@ -124,6 +154,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: 실습 서버를 끕니다 (터미널과 그 안의 프로그램을 정리합니다. 컨테이너는 그대로 둡니다)...`);
     if (graceTimer) clearTimeout(graceTimer);
+    await leaveClass?.();
     await door.close();
     await runtime.dispose();
     ledger.close();

@@ -101,12 +101,13 @@ export interface LabServer {
 const OPEN_URL = /(http:\/\/127\.0\.0\.1:\d+\/)\?token=([A-Za-z0-9_-]+)/;
 
 /** Starts `node server/main.ts`; builds dist/ first if stale unless skipBuild. */
-export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number; stateDir?: string } = {}): Promise<LabServer> {
+export async function startLabServer(options: { skipBuild?: boolean; startTimeoutMs?: number; stateDir?: string; args?: readonly string[] } = {}): Promise<LabServer> {
   const port = await freePort();
   // A caller's state folder is the caller's to remove (a restart test starts two servers on one).
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'upbit-e2e-state-'));
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'server', 'main.ts')], {
+  // args: what a learner would put after `npm start --` (e.g. --class host:port CODE).
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'server', 'main.ts'), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -9,6 +9,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 // instead of being merged into the CSS every page loads.
 import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 import type { AckMeter } from './ack-meter.ts';
+import { presenterOn, PRESENTER_EVENT, terminalLook } from './presenter.ts';
 
 export interface DockCallbacks {
   input(view: TerminalView, data: Uint8Array): void;
@@ -63,13 +64,14 @@ export class TerminalView {
   ensureCreated(): Terminal {
     if (this.#term) return this.#term;
     ensureXtermStyles();
+    const look = terminalLook(presenterOn());
     const term = new Terminal({
       fontFamily: 'ui-monospace, "D2Coding", "Noto Sans Mono CJK KR", "SFMono-Regular", Menlo, Consolas, monospace',
-      fontSize: 13,
+      fontSize: look.fontSize,
       scrollback: 5000,
       cursorBlink: true,
       allowProposedApi: true,
-      theme: { background: '#16181d', foreground: '#e4e6eb', cursor: '#f5c542', selectionBackground: '#3a5a8c' },
+      theme: { ...look.theme },
     });
     const fit = new FitAddon();
     const search = new SearchAddon();
@@ -89,6 +91,16 @@ export class TerminalView {
     this.#search = search;
     this.fit();
     return term;
+  }
+
+  /** Presenter mode switched: new font size and colours, then a refit (the cell size changed). */
+  restyle(presenter: boolean): void {
+    const term = this.#term;
+    if (!term) return;
+    const look = terminalLook(presenter);
+    term.options.fontSize = look.fontSize;
+    term.options.theme = { ...look.theme };
+    this.fit();
   }
 
   fit(): void {
@@ -178,6 +190,11 @@ export class LabDock {
     if (terminals) this.#resizeObserver.observe(terminals);
     this.#bindTabs();
     this.#bindSearch();
+    // Removed with the dock's other listeners (the same AbortController) when it is disposed.
+    window.addEventListener(PRESENTER_EVENT, (event) => {
+      const on = (event as CustomEvent<boolean>).detail === true;
+      for (const view of this.views.values()) view.restyle(on);
+    }, { signal: this.#listeners.signal });
   }
 
   get visible(): boolean {

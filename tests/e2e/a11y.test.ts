@@ -9,7 +9,7 @@ import { launchBrowser, REPO_ROOT, screenshotPath, startLabServer, type BrowserS
 import { openDock, waitForLive } from './page-driver.ts';
 
 const AXE_PATH = join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
-const PAGES = ['/', '/01-series/', '/02-kafka-kraft/', '/03-flink/', '/04-lakehouse/', '/05-mcp/'] as const;
+const PAGES = ['/', '/01-series/', '/02-kafka-kraft/', '/03-flink/', '/04-lakehouse/', '/05-mcp/', '/instructor/'] as const;
 const THEMES = ['light', 'dark'] as const;
 
 interface AxeNode { target: unknown; failureSummary?: string }
