@@ -155,6 +155,8 @@ export function judgeCandles(input: AgreementInput): AgreementResult {
   return { markets, newestMinute: newest ?? null, totals };
 }
 
+export const MAX_EVENT_LINES = 10;
+
 const VERDICT_WORDS: Readonly<Record<Exclude<LedgerVerdict, 'agree' | 'pending' | 'unjudged'>, string>> = {
   disagree: '수집기 보고서와 다릅니다',
   duplicate: '캔들이 두 번 이상 커밋됐습니다',
@@ -189,6 +191,9 @@ export function describeAgreementChanges(previous: AgreementResult | undefined, 
       lines.push(`${market.market} ${kstMinute(gap.minute)}: 캔들이 없습니다 (보고서 체결 ${gap.expected.ticks}건·거래량 ${gap.expected.volume}).`);
     }
   }
+  // The first snapshot of a bad topic can disagree on every minute: the lines are a summary
+  // for the timeline and the screen reader, the table view has every number.
+  if (lines.length > MAX_EVENT_LINES) lines.splice(MAX_EVENT_LINES - 1, lines.length, `그 밖에 ${lines.length - MAX_EVENT_LINES + 1}개 분이 다릅니다. 표 보기에서 숫자를 보세요.`);
   if (newlyAgreed > 0) lines.unshift(`닫힌 분 ${newlyAgreed}개가 수집기 보고서와 일치합니다.`);
   return lines;
 }
