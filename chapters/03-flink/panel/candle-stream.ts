@@ -61,6 +61,11 @@ export class CandleStream {
       // two minutes covers the watermark delay and the checkpoint that commits it.
       const since = Date.now() - (this.#options.minutes + 2) * 60_000;
       const starts = await admin.fetchTopicOffsetsByTimestamp(this.#options.topic, since);
+      // The last tab may have left while we were connecting: make no consumer for nobody.
+      if (this.#stopped) {
+        await this.#closeAdmin();
+        return;
+      }
       this.#groupId = `upbit-lab-candle-chart-${randomUUID()}`;
       const consumer = kafka.consumer({ groupId: this.#groupId, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
       this.#consumer = consumer;
@@ -78,6 +83,11 @@ export class CandleStream {
       });
       for (const { partition, offset } of starts) consumer.seek({ topic: this.#options.topic, partition, offset: offset === '-1' ? '0' : offset });
       this.problem = null;
+      if (this.#stopped) {
+        // stop() ran mid-start and may have cleared #consumer before this one connected.
+        await consumer.disconnect().catch(() => undefined);
+        await this.stop();
+      }
     } catch {
       this.problem = 'unreachable';
       await this.stop(false);

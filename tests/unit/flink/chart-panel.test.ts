@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_FRAME_BYTES, type ServerMessage } from '../../../server/wire.ts';
 import { judgeCandles, type CandleRecord } from '../../../chapters/03-flink/panel/agreement.ts';
-import { chartSnapshot, ChartOptions, readLedger } from '../../../chapters/03-flink/panel/chart.ts';
+import { candleChartPanel, chartSnapshot, ChartOptions, readLedger } from '../../../chapters/03-flink/panel/chart.ts';
 import { CANDLE_CHART_KIND, type CandleChartSnapshot } from '../../../chapters/03-flink/panel/chart-snapshot.ts';
 import { courseLabs } from '../../../chapters/index.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -86,4 +86,27 @@ test('the candle labs show the chart panel with bounded options', () => {
   const labs = courseLabs().filter((lab) => lab.panel?.kind === CANDLE_CHART_KIND);
   assert.deepEqual(labs.map((lab) => lab.id).sort(), ['flink-candles', 'flink-tm-failure']);
   for (const lab of labs) assert.ok(ChartOptions.safeParse(lab.panel!.with).success, lab.id);
+});
+
+test('with no brokers the source sends the Korean reason, and the last tab leaving ends everything', { timeout: 30_000 }, async (t) => {
+  const dir = tempDir('chart-source', t.after.bind(t));
+  // A port nobody listens on: kafkajs fails to connect within its 2 s timeout.
+  const kafka = { brokers: [{ id: 1, container: 'nobody', hostPort: 1 }], bootstrap: ['127.0.0.1:1'] };
+  const kind = candleChartPanel({ kafka, collectorReport: 'collector/report.json' });
+  const source = kind.create({ docker: undefined as never, stateDir: dir });
+  const seen: CandleChartSnapshot[] = [];
+  const first = new Promise<void>((resolve) => {
+    const stop = source.watch({ markets: ['KRW-BTC', 'KRW-ETH'] }, (snapshot) => {
+      seen.push(snapshot as CandleChartSnapshot);
+      stop();
+      resolve();
+    });
+  });
+  await first;
+  assert.equal(seen[0]!.kind, CANDLE_CHART_KIND);
+  assert.equal(seen[0]!.reachable, false);
+  assert.match(seen[0]!.problem ?? '', /브로커에 연결할 수 없습니다/);
+  assert.deepEqual(seen[0]!.markets.map((m) => m.market), ['KRW-BTC', 'KRW-ETH']);
+  await source.dispose();
+  // node:test waits for open handles at the end of the file: a leaked timer or socket would hang it past the timeout.
 });
