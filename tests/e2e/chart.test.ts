@@ -10,11 +10,12 @@
 // cluster and the job running for whoever holds the lock next; it stops its own collector.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { compose, requireDocker } from '../helpers/cluster.ts';
-import { launchBrowser, REPO_ROOT, screenshotPath, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
+import { launchBrowser, REPO_ROOT, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
 import { openDock, waitForLive } from './page-driver.ts';
 
 const LAB = 'flink-candles';
@@ -147,5 +148,34 @@ test('candles are drawn for two markets with agreement marks, in light and dark'
         await context.close();
       }
     });
+  }
+});
+
+/** utime + stime of a process in clock ticks (Linux /proc; 100 ticks a second). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+test('lab server CPU and memory with the chart open in one and in five tabs', { timeout: 300_000 }, async (t) => {
+  const pid = server!.pid;
+  for (const tabs of [1, 5]) {
+    const context = await session!.browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ko-KR' });
+    try {
+      for (let i = 0; i < tabs; i++) {
+        const page = await context.newPage();
+        await openPanel(page);
+        await page.waitForFunction((selector) => document.querySelector<HTMLElement>(selector)?.dataset['chartDrawn'] !== undefined, PANEL, { timeout: 60_000 });
+      }
+      const startTicks = cpuTicks(pid);
+      const started = Date.now();
+      await sleep(30_000);
+      const cpu = ((cpuTicks(pid) - startTicks) * 10) / (Date.now() - started) * 100;
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+      t.diagnostic(`lab server with the chart open in ${tabs} tab(s), 30 s: CPU ${cpu.toFixed(1)} % of one core, RSS ${rss.toFixed(0)} MiB`);
+      console.log(`candle chart: ${tabs} tab(s): server CPU ${cpu.toFixed(1)} % RSS ${rss.toFixed(0)} MiB`);
+    } finally {
+      await context.close();
+    }
   }
 });
