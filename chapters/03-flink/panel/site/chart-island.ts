@@ -2,7 +2,7 @@
 // imported dynamically on the first snapshot, i.e. when the learner opens the panel, so it
 // never weighs on the chapter page or the lab island. Keeps the picked market, swaps chart and
 // table views, marks each minute, shows KST with UTC on hover and announces new verdicts.
-import type { CandlestickData, HistogramData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
+import type { CandlestickData, HistogramData, WhitespaceData, IChartApi, ISeriesApi, ISeriesMarkersPluginApi, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { PanelView } from '../../../../src/islands/panels.ts';
 import type { CandleChartSnapshot, ChartCandle } from '../chart-snapshot.ts';
 import { candleLook, describeChart, formatPrice, formatVolume, kstLabel, problemsHtml, tableHtml, totalsText, utcLabel } from './chart-view.ts';
@@ -126,7 +126,13 @@ export class CandleChartPanelView implements PanelView<CandleChartSnapshot> {
     const drawing = await this.#ensureChart();
     if (!drawing || this.#snapshot !== snapshot) return;
     const colors = PALETTE[drawing.dark ? 'dark' : 'light'];
-    const bars: CandlestickData[] = candles.map((c) => ({ time: c.time as UTCTimestamp, open: c.open, high: c.high, low: c.low, close: c.close }));
+    const gaps = snapshot.markets.find((m) => m.market === this.#market)?.gaps ?? [];
+    // A missing minute is a blank slot on the time axis (whitespace data), so the gap shows as
+    // a hole with its mark instead of the neighbours closing up over it.
+    const bars: Array<CandlestickData | WhitespaceData> = [
+      ...candles.map((c) => ({ time: c.time as UTCTimestamp, open: c.open, high: c.high, low: c.low, close: c.close })),
+      ...gaps.map((g) => ({ time: g.time as UTCTimestamp })),
+    ].sort((a, b) => Number(a.time) - Number(b.time));
     const volumes: HistogramData[] = candles.map((c) => ({ time: c.time as UTCTimestamp, value: Number(c.volume), color: c.close >= c.open ? colors.up : colors.down }));
     drawing.candles.setData(bars);
     drawing.volume.setData(volumes);
@@ -134,8 +140,6 @@ export class CandleChartPanelView implements PanelView<CandleChartSnapshot> {
       const look = candleLook(c);
       return { time: c.time as UTCTimestamp, position: 'aboveBar', shape: look.tone === 'bad' ? 'square' : 'circle', color: colors[look.tone], text: look.symbol, size: look.tone === 'bad' ? 1.4 : 0.6 };
     });
-    const gaps = snapshot.markets.find((m) => m.market === this.#market)?.gaps ?? [];
-    // A gap has no bar to hang on: its mark sits under the time axis position of the missing minute.
     for (const gap of gaps) marks.push({ time: gap.time as UTCTimestamp, position: 'belowBar', shape: 'square', color: colors.bad, text: '✕ 빠짐' });
     marks.sort((a, b) => Number(a.time) - Number(b.time));
     drawing.markers.setMarkers(marks);
