@@ -136,14 +136,22 @@ export class CandleChartPanelView implements PanelView<CandleChartSnapshot> {
     const volumes: HistogramData[] = candles.map((c) => ({ time: c.time as UTCTimestamp, value: Number(c.volume), color: c.close >= c.open ? colors.up : colors.down }));
     drawing.candles.setData(bars);
     drawing.volume.setData(volumes);
-    const marks: SeriesMarker<Time>[] = candles.map((c) => {
+    // Judged minutes only: a small circle when they agree, a square with ✕ when not (shape and
+    // symbol, not colour, tell them apart); a pending minute has no mark until it is judged.
+    const marks: SeriesMarker<Time>[] = candles.flatMap((c): SeriesMarker<Time>[] => {
       const look = candleLook(c);
-      return { time: c.time as UTCTimestamp, position: 'aboveBar', shape: look.tone === 'bad' ? 'square' : 'circle', color: colors[look.tone], text: look.symbol, size: look.tone === 'bad' ? 1.4 : 0.6 };
+      if (look.tone === 'wait') return [];
+      return [look.tone === 'bad'
+        ? { time: c.time as UTCTimestamp, position: 'aboveBar', shape: 'square', color: colors.bad, text: look.symbol, size: 1.4 }
+        : { time: c.time as UTCTimestamp, position: 'aboveBar', shape: 'circle', color: colors.ok, size: 0.5 }];
     });
+    // KRW prices of BTC run to nine digits, DOGE's to three: decimals only where they say something.
+    const last = candles[candles.length - 1];
+    const precision = last && last.close < 100 ? 4 : last && last.close < 1000 ? 2 : 0;
+    drawing.candles.applyOptions({ priceFormat: { type: 'price', precision, minMove: 1 / 10 ** precision } });
     for (const gap of gaps) marks.push({ time: gap.time as UTCTimestamp, position: 'belowBar', shape: 'square', color: colors.bad, text: '✕ 빠짐' });
     marks.sort((a, b) => Number(a.time) - Number(b.time));
     drawing.markers.setMarkers(marks);
-    const last = candles[candles.length - 1];
     if (last) {
       this.#canvas?.setAttribute('aria-label', `${this.#market} 캔들 차트, 마지막 ${kstLabel(last.time)} 종가 ${formatPrice(last.close)}. 같은 내용이 표 보기에 있습니다.`);
       this.#element.dataset['chartDrawn'] = `${this.#market}|${last.minute}`;
