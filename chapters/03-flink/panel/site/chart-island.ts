@@ -135,6 +135,9 @@ export class CandleChartPanelView implements PanelView<CandleChartSnapshot> {
     ].sort((a, b) => Number(a.time) - Number(b.time));
     const volumes: HistogramData[] = candles.map((c) => ({ time: c.time as UTCTimestamp, value: Number(c.volume), color: c.close >= c.open ? colors.up : colors.down }));
     drawing.candles.setData(bars);
+    // While a lab's first minutes come in, spread them over the width (at most 24 px a bar)
+    // instead of three thin bars at the right edge; later the chart scrolls as bars arrive.
+    if (bars.length <= 40) drawing.chart.timeScale().fitContent();
     drawing.volume.setData(volumes);
     // Judged minutes only: a small circle when they agree, a square with ✕ when not (shape and
     // symbol, not colour, tell them apart); a pending minute has no mark until it is judged.
@@ -173,7 +176,7 @@ export class CandleChartPanelView implements PanelView<CandleChartSnapshot> {
       const chart = lib.createChart(canvas, {
         autoSize: true,
         localization: { locale: 'ko-KR', timeFormatter: (time: Time) => `${kstLabel(Number(time), true)} KST` },
-        timeScale: { timeVisible: true, secondsVisible: false, tickMarkFormatter: (time: Time) => kstLabel(Number(time)) },
+        timeScale: { timeVisible: true, secondsVisible: false, maxBarSpacing: 24, tickMarkFormatter: (time: Time) => kstLabel(Number(time)) },
         rightPriceScale: { scaleMargins: { top: 0.15, bottom: 0.3 } },
       });
       const candles = chart.addSeries(lib.CandlestickSeries, { borderVisible: false });
