@@ -42,12 +42,13 @@ test('the table has a header row, a row per minute and per gap, newest first, wi
   };
   const html = tableHtml(market, true, 'cap');
   assert.match(html, /aria-labelledby="cap"/);
-  assert.equal((html.match(/<th scope="col">/g) ?? []).length, 9, 'time, OHLC, ticks, volume, ledger, Paimon');
+  assert.equal((html.match(/<th scope="col"/g) ?? []).length, 9, 'time, ledger, Paimon, ticks, volume, OHLC');
   const minutes = [...html.matchAll(/data-minute="([^"]+)"/g)].map((m) => m[1]);
   assert.deepEqual(minutes, ['2026-11-30T15:06Z', '2026-11-30T15:05Z', '2026-11-30T15:04Z']);
   assert.match(html, /다름 \(보고서 체결 13건, 거래량 0.124\)/);
   assert.match(html, /빠짐 \(보고서 체결 4건, 거래량 1\)/);
   assert.match(html, /<td>0.123<\/td>/, 'volume trimmed for reading');
+  assert.match(html, /<thead><tr><th scope="col">시각\(KST\)<\/th><th scope="col" class="cc-mark-col">보고서 대조<\/th><th scope="col" class="cc-mark-col">Paimon 대조<\/th>/, 'marks first: no sideways scroll to see them');
 });
 
 test('problems list only disagreeing minutes; names are escaped; the summary is Korean', () => {

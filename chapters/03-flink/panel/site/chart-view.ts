@@ -90,20 +90,23 @@ function timeCell(timeSec: number): string {
 export function tableHtml(market: ChartMarket, withLake: boolean, captionId: string): string {
   const rows: Array<{ time: number; html: string }> = market.candles.map((c) => ({
     time: c.time,
+    // The marks come right after the time: in a narrow panel they must not need a sideways scroll.
     html: `<tr data-minute="${escapeHtml(c.minute)}" data-tone="${candleLook(c).tone}">${timeCell(c.time)}`
-      + `<td>${formatPrice(c.open)}</td><td>${formatPrice(c.high)}</td><td>${formatPrice(c.low)}</td><td>${formatPrice(c.close)}</td>`
-      + `<td>${c.ticks}</td><td>${escapeHtml(formatVolume(c.volume))}</td><td>${markCell(c)}</td>${withLake ? `<td>${lakeCell(c)}</td>` : ''}</tr>`,
+      + `<td>${markCell(c)}</td>${withLake ? `<td>${lakeCell(c)}</td>` : ''}`
+      + `<td>${c.ticks}</td><td>${escapeHtml(formatVolume(c.volume))}</td>`
+      + `<td>${formatPrice(c.close)}</td><td>${formatPrice(c.open)}</td><td>${formatPrice(c.high)}</td><td>${formatPrice(c.low)}</td></tr>`,
   }));
   for (const gap of market.gaps) {
     rows.push({
       time: gap.time,
-      html: `<tr data-minute="${escapeHtml(gap.minute)}" data-tone="bad">${timeCell(gap.time)}<td colspan="6">캔들 없음</td>`
-        + `<td><span class="cc-mark" data-tone="bad"><span aria-hidden="true">✕</span> 빠짐 (보고서 체결 ${gap.expected.ticks}건, 거래량 ${escapeHtml(formatVolume(gap.expected.volume))})</span></td>${withLake ? '<td>–</td>' : ''}</tr>`,
+      html: `<tr data-minute="${escapeHtml(gap.minute)}" data-tone="bad">${timeCell(gap.time)}`
+        + `<td><span class="cc-mark" data-tone="bad"><span aria-hidden="true">✕</span> 빠짐 (보고서 체결 ${gap.expected.ticks}건, 거래량 ${escapeHtml(formatVolume(gap.expected.volume))})</span></td>${withLake ? '<td>–</td>' : ''}`
+        + '<td colspan="6">캔들 없음</td></tr>',
     });
   }
   rows.sort((a, b) => b.time - a.time);
-  const head = ['시각(KST)', '시가', '고가', '저가', '종가', '체결 수', '거래량', '보고서 대조', ...(withLake ? ['Paimon 대조'] : [])]
-    .map((label) => `<th scope="col">${label}</th>`).join('');
+  const head = ['시각(KST)', '보고서 대조', ...(withLake ? ['Paimon 대조'] : []), '체결 수', '거래량', '종가', '시가', '고가', '저가']
+    .map((label) => `<th scope="col"${label.endsWith('대조') ? ' class="cc-mark-col"' : ''}>${label}</th>`).join('');
   const body = rows.length > 0 ? rows.map((r) => r.html).join('') : `<tr><td colspan="${withLake ? 9 : 8}">아직 캔들이 없습니다.</td></tr>`;
   return `<table class="cc-table" aria-labelledby="${escapeHtml(captionId)}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
