@@ -47,12 +47,13 @@ function largest(): CandleChartSnapshot {
   return chartSnapshot(CANDLE_CHART_KIND, options, { result, previous: undefined, ledger, problem: null, reachable: true, lake: 'read', truncated: true, at: start });
 }
 
-test('the snapshot at the largest bounds fits one wire frame as panel.snapshot', () => {
+test('the snapshot at the largest bounds fits one wire frame as panel.snapshot', (t) => {
   const snapshot = largest();
   assert.ok(snapshot.totals.disagree > 1900, 'every judged minute disagrees');
   const message: ServerMessage = { type: 'panel.snapshot', lab: 'flink-candles', snapshot };
   const bytes = Buffer.byteLength(JSON.stringify(message));
   assert.ok(bytes < MAX_FRAME_BYTES, `${bytes} B`);
+  t.diagnostic(`largest panel.snapshot frame: ${bytes} B`);
   assert.ok(snapshot.events.length <= 11, 'events are a summary, not one line per minute');
   const back = JSON.parse(JSON.stringify(message)) as { snapshot: CandleChartSnapshot };
   assert.equal(back.snapshot.kind, CANDLE_CHART_KIND);
