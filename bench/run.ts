@@ -462,7 +462,7 @@ function gzipBytes(text: string | Buffer): number {
 
 function jsFigures(): void {
   console.log('페이지별 JS 바이트 (dist/, gzip -9)...');
-  const pages = ['index.html', '01-series/index.html', '02-kafka-kraft/index.html'].filter((p) => existsSync(join(DIST, p)));
+  const pages = ['index.html', '01-series/index.html', '02-kafka-kraft/index.html', '03-flink/index.html'].filter((p) => existsSync(join(DIST, p)));
   const island = readdirSync(join(DIST, '_astro')).find((name) => name.startsWith('lab-client.') && name.endsWith('.js'));
   for (const pagePath of pages) {
     const html = readFileSync(join(DIST, pagePath), 'utf8');
@@ -487,6 +487,36 @@ function jsFigures(): void {
     record({ name: `JS gzip ${name} before terminal`, value: upfront / 1024, unit: 'KiB', method: 'dist/: page <script src> and inline scripts plus their static import closure, each file gzip -9 (dynamic imports excluded)', extra: { files: files.size } });
     if (loadsIsland) record({ name: `JS gzip ${name} after terminal loads`, value: (upfront + lazyBytes) / 1024, unit: 'KiB', method: 'before-terminal bytes + lab-client island chunk and its static imports not already loaded, gzip -9', extra: { islandKiB: Math.round(lazyBytes / 102.4) / 10 } });
   }
+}
+
+/**
+ * The candle chart panel's own chunk: lightweight-charts arrives with import() the first time
+ * the panel draws (after the lab island), so it is counted apart from both.
+ */
+function chartJsFigures(): void {
+  const dir = join(DIST, '_astro');
+  const chunks = readdirSync(dir).filter((name) => name.endsWith('.js') && /createSeriesMarkers|CandlestickSeries/.test(readFileSync(join(dir, name), 'utf8')) && !name.startsWith('lab-client.'));
+  const files = new Set<string>();
+  for (const name of chunks) staticClosure(join(dir, name), files);
+  const island = readdirSync(dir).find((name) => name.startsWith('lab-client.') && name.endsWith('.js'));
+  const inIsland = island ? staticClosure(join(dir, island)) : new Set<string>();
+  const own = [...files].filter((file) => !inIsland.has(file));
+  const bytes = own.reduce((sum, file) => sum + gzipBytes(readFileSync(file)), 0);
+  record({ name: 'JS gzip candle chart panel (lazy, on first draw)', value: own.length > 0 ? bytes / 1024 : null, unit: 'KiB', method: 'dist/_astro: the chunk(s) holding lightweight-charts and their static imports not already in the lab island, gzip -9', extra: { files: own.map((file) => file.slice(dir.length + 1)).join(' ') } });
+}
+
+/**
+ * Minute close (window end + the job's 5 s watermark delay) to the candle drawn in the page:
+ * the chart's browser test measures it on the real pipeline and prints one line; this stage
+ * runs it and keeps the figures. Needs the Docker lock like every cluster stage.
+ */
+async function chartLatencyFigures(): Promise<void> {
+  console.log('캔들 차트: 분이 닫힌 뒤 그려지기까지 (tests/e2e/chart.test.ts)...');
+  const { stdout } = await run(process.execPath, ['--test', '--test-concurrency=1', 'tests/e2e/chart.test.ts'], { cwd: REPO_ROOT, timeout: 900_000, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string; message: string }) => ({ stdout: error.stdout ?? error.message }));
+  const match = /minute close \(watermark\) to drawn: n=(\d+) p50=(\d+) ms p95=(\d+) ms/.exec(stdout);
+  const method = 'tests/e2e/chart.test.ts: per lab-chart-drawn event, drawnAt (page clock) - (window end + 5 s); same machine, so one clock';
+  record({ name: 'candle chart minute close to drawn p50', value: match ? Number(match[2]) : null, unit: 'ms', method, extra: { samples: match ? Number(match[1]) : 0 }, ...(match ? {} : { error: 'the chart test printed no latency line' }) });
+  record({ name: 'candle chart minute close to drawn p95', value: match ? Number(match[3]) : null, unit: 'ms', method, extra: { samples: match ? Number(match[1]) : 0 } });
 }
 
 // ---- repeated failover: the ledger beside Apache Kafka's VerifiableProducer ----------------
@@ -529,6 +559,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/가 없습니다. npm run build를 먼저 실행하세요.');
   const stages: Array<[string, () => Promise<void> | void]> = [
     ['js', jsFigures],
+    ['chart-js', chartJsFigures],
     ['cold-start', clusterColdStart],
     ['terminal', terminalFigures],
     ['browser', browserClickFigures],
@@ -536,6 +567,7 @@ async function main(): Promise<void> {
     ['failover', failoverFigures],
     ['failover-repeat', failoverRepeatFigures],
     ['full-run', fullRun],
+    ['chart', chartLatencyFigures],
   ];
   const only = process.argv.slice(2);
   for (const [name, stage] of stages) {

@@ -108,11 +108,17 @@ export interface PanelSource {
   dispose(): Promise<void>;
 }
 
+/** What the core hands a panel kind's source: Docker, and the lab state folder (where lab clients leave reports). */
+export interface PanelDeps {
+  docker: Docker;
+  stateDir: string;
+}
+
 export interface PanelKind {
   kind: string;
   /** The panel's `with` options, checked when the course loads (not on every watch). */
   options: z.ZodType<Record<string, unknown>>;
-  create(deps: { docker: Docker }): PanelSource;
+  create(deps: PanelDeps): PanelSource;
 }
 
 /** A doctor line a chapter adds beyond what its services already imply (ports, images, names, memory). */

@@ -48,7 +48,7 @@ export function createLabRuntime(course: CourseParts, options: RuntimeOptions = 
   if (options.persistProgress) engineOptions.progress = new ProgressStore(join(stateDir, 'progress.json'));
   if (options.pollIntervalMs !== undefined) engineOptions.pollIntervalMs = options.pollIntervalMs;
   const engine = new LabEngine(engineOptions);
-  const panels = new PanelHub({ labs, kinds: course.panels, docker });
+  const panels = new PanelHub({ labs, kinds: course.panels, docker, stateDir });
   return {
     labs, docker, pool, engine, panels,
     dispose: async () => {

@@ -4,6 +4,7 @@ import { defineChapterPlugin } from '../../server/course.ts';
 import { flinkChapter } from './chapter.ts';
 import { FLINK_CHECKS } from './checks/index.ts';
 import { flinkEndpoints, type FlinkEndpoints } from './flink-access.ts';
+import { candleChartPanel } from './panel/chart.ts';
 import { flinkJobsPanel } from './panel/index.ts';
 
 const endpoints = flinkEndpoints(flinkChapter);
@@ -13,7 +14,7 @@ export default defineChapterPlugin<FlinkEndpoints>({
   chapter: flinkChapter,
   endpoints,
   checks: FLINK_CHECKS,
-  panels: [flinkJobsPanel(endpoints)],
+  panels: [flinkJobsPanel(endpoints), candleChartPanel({ kafka: endpoints.kafka, collectorReport: endpoints.collectorReport })],
   explainError(message) {
     if (/docker\.sock/i.test(message)) return undefined;
     if (message.includes(`:${port(endpoints.rest)}`) && /ECONNREFUSED|fetch failed|ECONNRESET|aborted|timeout/i.test(message)) {

@@ -11,12 +11,15 @@ export interface PanelHubOptions {
   labs: readonly CourseLab[];
   kinds: readonly PanelKind[];
   docker: Docker;
+  /** The lab state folder, handed to every source (a panel may read what lab clients report there). */
+  stateDir: string;
 }
 
 export class PanelHub {
   readonly #labs: ReadonlyMap<string, CourseLab>;
   readonly #kinds: ReadonlyMap<string, PanelKind>;
   readonly #docker: Docker;
+  readonly #stateDir: string;
   readonly #sources = new Map<string, PanelSource>();
   #disposed = false;
 
@@ -24,6 +27,7 @@ export class PanelHub {
     this.#labs = new Map(options.labs.map((lab) => [lab.id, lab]));
     this.#kinds = new Map(options.kinds.map((kind) => [kind.kind, kind]));
     this.#docker = options.docker;
+    this.#stateDir = options.stateDir;
   }
 
   /** The lab's panel kind, or null when it shows none (or is unknown). */
@@ -40,7 +44,7 @@ export class PanelHub {
     if (!kind) return null;
     let source = this.#sources.get(kind.kind);
     if (!source) {
-      source = kind.create({ docker: this.#docker });
+      source = kind.create({ docker: this.#docker, stateDir: this.#stateDir });
       this.#sources.set(kind.kind, source);
     }
     return source.watch(panel.with, listener);

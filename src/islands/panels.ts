@@ -4,6 +4,7 @@
 import type { PanelSnapshot } from '../../server/wire.ts';
 import { ClusterPanelView } from '../../chapters/02-kafka/panel/site/island.ts';
 import { FlinkJobsPanelView } from '../../chapters/03-flink/panel/site/island.ts';
+import { CandleChartPanelView } from '../../chapters/03-flink/panel/site/chart-island.ts';
 
 export interface PanelView<Snapshot extends PanelSnapshot = PanelSnapshot> {
   render(snapshot: Snapshot): void;
@@ -16,6 +17,8 @@ type ViewFactory = (element: HTMLElement, idBase: string) => PanelView<never>;
 const VIEWS: Record<string, ViewFactory> = {
   'kafka-cluster': (element, idBase) => new ClusterPanelView(element, idBase),
   'flink-jobs': (element, idBase) => new FlinkJobsPanelView(element, idBase),
+  'flink-candle-chart': (element, idBase) => new CandleChartPanelView(element, idBase),
+  'lakehouse-candle-chart': (element, idBase) => new CandleChartPanelView(element, idBase),
 };
 
 /** The view for a panel element (`data-lab-panel="<kind>"`), or undefined for a kind this page does not know. */
