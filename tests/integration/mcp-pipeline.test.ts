@@ -1,20 +1,33 @@
 // Chapter 5 against the real pipeline (chapters 2-4 running: brokers, collector, Flink with
 // chapter 4's lake job, SQL gateway, object store): every tool through the official SDK
 // client over stdio, and every bad input answered with isError while the server lives on.
+// The suite brings the pipeline up itself through the lab engine (catch-up to the point in
+// chapter 4 where the collector still runs), so it passes on a machine where nothing runs;
+// the runtime owns that collector's terminal and ends it in after().
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { courseLabs } from '../../chapters/index.ts';
+import { loadCourse } from '../../chapters/plugins.ts';
+import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
+import { requireDocker } from '../helpers/cluster.ts';
 import { startMcp, tempDir, textOf, type McpHarness } from '../helpers/mcp.ts';
 
-describe('MCP server upbit-pipeline against the running pipeline', { timeout: 600_000 }, () => {
+describe('MCP server upbit-pipeline against the running pipeline', { timeout: 1_200_000 }, () => {
   let mcp: McpHarness;
+  let pipeline: LabRuntime | undefined;
   const state = tempDir('mcp-state-');
+  const pipelineState = tempDir('mcp-pipeline-');
   const failedLab = courseLabs()[0]!;
   const failedStep = failedLab.steps[0]!;
 
   before(async () => {
+    await requireDocker();
+    pipeline = createLabRuntime(await loadCourse(), { stateDir: pipelineState.path, pollIntervalMs: 500 });
+    const caught = await pipeline.engine.catchUp('lakehouse-stream', 'stop-collector');
+    const failed = caught.filter((step) => step.status !== 'passed');
+    assert.deepEqual(failed.map((step) => `${step.lab}/${step.step}: ${step.result?.summary}`), [], 'bringing the pipeline up through the labs');
     writeFileSync(join(state.path, 'progress.json'), JSON.stringify({ version: 1, steps: {
       [`${failedLab.id}/${failedStep.id}`]: { lab: failedLab.id, step: failedStep.id, status: 'failed', startedAt: Date.now() - 5000, durationMs: 3000,
         result: { ok: false, summary: '브로커 3대 중 2대만 떠 있습니다', evidence: ['kafka-3: exited'] } },
@@ -27,7 +40,9 @@ describe('MCP server upbit-pipeline against the running pipeline', { timeout: 60
   });
   after(async () => {
     await mcp?.close();
+    await pipeline?.dispose();
     state.remove();
+    pipelineState.remove();
   });
 
   it('lists six read-only tools, chapter resources and the prompt', async () => {
@@ -62,10 +77,18 @@ describe('MCP server upbit-pipeline against the running pipeline', { timeout: 60
   });
 
   it('candles returns bounded OHLC rows from Paimon', async () => {
-    const result = await mcp.call('candles', { market: 'KRW-BTC', from: 'now-30m', interval: '1m', limit: 5 });
+    type Candles = { candles: { high: number; low: number; open: number; close: number }[]; truncated: boolean };
+    // On a pipeline brought up moments ago the first minute has not closed yet (the watermark
+    // must pass it, then a checkpoint must commit it): wait for it, up to three minutes.
+    const deadline = Date.now() + 180_000;
+    let result = await mcp.call('candles', { market: 'KRW-BTC', from: 'now-30m', interval: '1m', limit: 5 });
+    while (!result.isError && (result.structuredContent as Candles).candles.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      result = await mcp.call('candles', { market: 'KRW-BTC', from: 'now-30m', interval: '1m', limit: 5 });
+    }
     assert.equal(result.isError, undefined, textOf(result));
-    const s = result.structuredContent as { candles: { high: number; low: number; open: number; close: number }[]; truncated: boolean };
-    assert.ok(s.candles.length > 0 && s.candles.length <= 5);
+    const s = result.structuredContent as Candles;
+    assert.ok(s.candles.length > 0 && s.candles.length <= 5, `${s.candles.length} candles after waiting`);
     for (const c of s.candles) assert.ok(c.low <= Math.min(c.open, c.close) && c.high >= Math.max(c.open, c.close));
   });
 
