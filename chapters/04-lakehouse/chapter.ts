@@ -28,6 +28,6 @@ export const lakehouseChapter = defineChapter({
     },
   ],
   labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream', 'lakehouse-query', 'lakehouse-time-travel'],
-  panel: null,
+  panel: { kind: 'lakehouse', with: {} },
   imageBuild: 'image/build.sh',
 });

@@ -5,6 +5,7 @@ import { defineChapterPlugin } from '../../server/course.ts';
 import { lakehouseChapter } from './chapter.ts';
 import { LAKE_CHECKS } from './checks/index.ts';
 import { lakeEndpoints, type LakeEndpoints } from './lake-access.ts';
+import { lakehousePanel } from './panel/index.ts';
 
 const endpoints = lakeEndpoints(lakehouseChapter);
 const port = (url: string) => new URL(url).port;
@@ -13,7 +14,7 @@ export default defineChapterPlugin<LakeEndpoints>({
   chapter: lakehouseChapter,
   endpoints,
   checks: LAKE_CHECKS,
-  panels: [],
+  panels: [lakehousePanel(endpoints)],
   explainError(message) {
     if (/docker\.sock/i.test(message)) return undefined;
     if (message.includes(`:${port(endpoints.s3)}`) || /object-store/.test(message)) {

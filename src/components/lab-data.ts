@@ -98,6 +98,7 @@ export function solutionView(step: LabStep): SolutionView {
 export const PANEL_TOGGLE_LABELS: Readonly<Record<string, string>> = {
   'kafka-cluster': '클러스터 그림',
   'flink-jobs': 'Flink 잡 상태',
+  lakehouse: '레이크하우스 상태',
 };
 
 /** The label of the lab's panel toggle; null when it shows no panel. A kind the site cannot draw fails the build. */

@@ -4,6 +4,7 @@
 import type { PanelSnapshot } from '../../server/wire.ts';
 import { ClusterPanelView } from '../../chapters/02-kafka/panel/site/island.ts';
 import { FlinkJobsPanelView } from '../../chapters/03-flink/panel/site/island.ts';
+import { LakehousePanelView } from '../../chapters/04-lakehouse/panel/site/island.ts';
 
 export interface PanelView<Snapshot extends PanelSnapshot = PanelSnapshot> {
   render(snapshot: Snapshot): void;
@@ -16,6 +17,7 @@ type ViewFactory = (element: HTMLElement, idBase: string) => PanelView<never>;
 const VIEWS: Record<string, ViewFactory> = {
   'kafka-cluster': (element, idBase) => new ClusterPanelView(element, idBase),
   'flink-jobs': (element, idBase) => new FlinkJobsPanelView(element, idBase),
+  lakehouse: (element, idBase) => new LakehousePanelView(element, idBase),
 };
 
 /** The view for a panel element (`data-lab-panel="<kind>"`), or undefined for a kind this page does not know. */
