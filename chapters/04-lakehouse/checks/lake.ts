@@ -306,6 +306,8 @@ export const candlesExact = defineCheck({
     terminal: terminalParam,
     /** Judge the running collector's ledger (the step that starts it) instead of a finished one. */
     whileCollecting: z.boolean().default(false),
+    /** The minute the object store last stopped must be among the judged minutes. */
+    coverOutage: z.boolean().default(false),
   }).strict(),
   async verify(context, params) {
     if (!params.whileCollecting && !/캔들: 장부의 닫힌 분 \d+개 비교/.test(context.output(params.terminal))) {
@@ -347,6 +349,13 @@ export const candlesExact = defineCheck({
     if (result.lost.length > 0) return fail(`장부에는 체결이 있는데 테이블에 캔들이 없는 마켓·분이 ${result.lost.length}개 있습니다. 잡이 RUNNING인지, 그 분이 닫힌 뒤 체크포인트가 지났는지 보고 1분 뒤 다시 확인하세요.`, evidence, metrics);
     if (result.mismatched.length > 0) return fail(`체결 수나 거래량이 장부와 다른 캔들이 ${result.mismatched.length}개 있습니다. 같은 토픽에 다른 프로그램이 썼거나 정정 실습의 캔들이 섞였는지 보세요.`, evidence, metrics);
     if (result.extra.length > 0) return fail(`장부에 없는 마켓·분의 캔들이 ${result.extra.length}개 있습니다. 수집기 말고 다른 프로그램이 upbit-ticker에 쓰고 있지 않은지 보세요.`, evidence, metrics);
+    if (params.coverOutage) {
+      const stoppedAt = await storeStoppedAt(context);
+      const outageMinute = stoppedAt === undefined ? undefined : new Date(stoppedAt).toISOString().slice(0, 16) + 'Z';
+      evidence.push(`스토어가 멈춘 분: ${outageMinute ?? '-'}`);
+      if (!outageMinute || outageMinute < from) return fail('수집기를 켠 뒤에 스토어를 멈춘 기록이 없습니다. 앞 단계(스토어 멈추기)를 먼저 하세요.', evidence, metrics);
+      if (!(result.newestMinute && outageMinute < result.newestMinute)) return fail(`스토어가 멈춘 분(${outageMinute})이 아직 닫히고 커밋되지 않아 비교하지 못했습니다. 수집기를 켜 둔 채 1~2분 뒤 다시 실행하세요.`, evidence, metrics);
+    }
     if (!(perMarket >= params.minMinutes)) return fail(`아직 닫히고 커밋된 분이 마켓마다 ${Number.isFinite(perMarket) ? perMarket : 0}개뿐입니다(기대 ${params.minMinutes}개 이상). 수집기를 1~2분 더 돌린 뒤 다시 실행하세요.`, evidence, metrics);
     return pass(`Paimon의 1분 캔들 ${result.compared}개(마켓×분)가 3편의 장부와 체결 수·거래량까지 정확히 같습니다. 배치 조회 ${(read.queryMs / 1000).toFixed(1)}초.`, evidence, metrics);
   },
@@ -426,4 +435,69 @@ export const timeTravelOutput = defineCheck({
   },
 });
 
-export const LAKE_CHECKS = [storeUp, bucketReady, gatewayReady, tablesCreated, streamRunning, snapshotsGrowing, candlesExact, upsertOneRow, timeTravelOutput];
+/** When the object store container last stopped (Docker keeps FinishedAt across a restart). */
+async function storeStoppedAt(context: LakeCheckContext): Promise<number | undefined> {
+  try {
+    const info = await context.docker.getContainer(context.endpoints.containers.store).inspect();
+    const at = Date.parse(info.State.FinishedAt);
+    return at > 0 ? at : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const storeStopped = defineCheck({
+  name: 'lakehouse-store-stopped',
+  params: z.object({ minDownSec: z.number().int().min(0).default(0) }).strict(),
+  async verify(context, params) {
+    const store = await containerState(context.docker, context.endpoints.containers.store);
+    if (store.running) return fail(`${store.name}가 아직 돌고 있습니다. docker compose stop object-store 로 멈추세요(잡은 그대로 둡니다).`);
+    const stoppedAt = await storeStoppedAt(context);
+    const downSec = stoppedAt ? (Date.now() - stoppedAt) / 1000 : 0;
+    const evidence = [`${store.name}: ${store.status}, 멈춘 지 ${downSec.toFixed(0)}초`];
+    let noticed = '';
+    try {
+      const api = rest(context);
+      const job = (await liveJobs(api, context.endpoints.job))[0];
+      if (job) {
+        const [checkpoints, exceptions] = await Promise.all([api.checkpoints(job.jid), api.exceptions(job.jid, 3).catch(() => ({}) as { exceptionHistory?: undefined })]);
+        const failedAfter = checkpoints.history.filter((c) => c.status === 'FAILED' && stoppedAt !== undefined && c.trigger_timestamp >= stoppedAt).length;
+        const errors = (exceptions.exceptionHistory?.entries ?? []).filter((e) => stoppedAt !== undefined && e.timestamp >= stoppedAt);
+        evidence.push(`잡 ${job.state}, 멈춘 뒤 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개${errors[0] ? ` (${errors[0].exceptionName})` : ''}`);
+        if (failedAfter > 0 || errors.length > 0 || job.state !== 'RUNNING') noticed = `잡이 알아챘습니다: ${job.state}, 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개.`;
+      }
+    } catch { /* the job's view is evidence only */ }
+    if (downSec < params.minDownSec) return fail(`스토어가 멈춘 지 ${downSec.toFixed(0)}초입니다. ${params.minDownSec}초가 지나도록 그대로 두고, 웹 UI에서 체크포인트가 실패하고 잡이 다시 시작하는 것을 보세요.`, evidence);
+    if (params.minDownSec > 0 && !noticed) return fail(`스토어가 ${downSec.toFixed(0)}초째 멈췄는데 잡에 실패한 체크포인트나 예외가 아직 없습니다. 다음 체크포인트(10초)를 기다리세요.`, evidence);
+    return pass(`${store.name}가 멈췄습니다${downSec >= 1 ? ` (${downSec.toFixed(0)}초째)` : ''}. ${noticed}`, evidence, { downSec: Math.round(downSec) });
+  },
+});
+
+export const streamRecovered = defineCheck({
+  name: 'lakehouse-stream-recovered',
+  params: z.object({}).strict(),
+  async verify(context) {
+    const store = await containerState(context.docker, context.endpoints.containers.store);
+    if (!store.running) return fail(`${store.name}가 멈춰 있습니다. docker compose --profile lakehouse up -d --wait object-store 로 다시 켜세요.`);
+    const stoppedAt = await storeStoppedAt(context);
+    const api = rest(context);
+    const job = (await liveJobs(api, context.endpoints.job).catch(() => []))[0];
+    if (!job) return fail(`'${context.endpoints.job}' 잡이 없습니다. 재시작 시도가 모두 실패해 FAILED가 됐다면 웹 UI의 Exceptions에서 이유를 보고 lakehouse-stream 실습으로 다시 제출하세요.`);
+    const [details, checkpoints] = await Promise.all([api.job(job.jid), api.checkpoints(job.jid)]);
+    const restored = checkpoints.latest.restored;
+    const evidence = [`잡 ${job.state}, 태스크 ${details.vertices.map((v) => v.status).join('/')}`, `체크포인트 완료 ${checkpoints.counts.completed}, 실패 ${checkpoints.counts.failed}`];
+    if (!restored || stoppedAt === undefined || restored.restore_timestamp < stoppedAt) {
+      return fail('잡이 아직 스토어가 멈춘 뒤의 체크포인트 복구를 하지 않았습니다. 스토어가 돌아오면 다음 재시작 시도(최대 15초 간격)에서 마지막으로 완료된 체크포인트를 읽어 다시 시작합니다.', evidence);
+    }
+    evidence.push(`복구한 체크포인트 #${restored.id} (${restored.external_path ?? ''}), ${new Date(restored.restore_timestamp).toISOString()}`);
+    if (job.state !== 'RUNNING' || !details.vertices.every((v) => v.status === 'RUNNING')) return fail(`잡이 ${job.state}이고 아직 모든 태스크가 RUNNING이 아닙니다. 조금 더 기다리세요.`, evidence);
+    const after = checkpoints.history.filter((c) => c.status === 'COMPLETED' && c.trigger_timestamp > restored.restore_timestamp);
+    if (after.length === 0) return fail('복구 뒤 아직 체크포인트가 완료되지 않았습니다(그 전에는 새 스냅샷이 커밋되지 않습니다). 10~20초 기다리세요.', evidence);
+    const backAt = store.startedAt ?? Date.now();
+    const firstCommit = Math.min(...after.map((c) => c.latest_ack_timestamp));
+    const metrics = { restoredCheckpoint: restored.id, storeDownSec: Math.round((backAt - stoppedAt) / 1000), storeBackToCheckpointSec: Math.round((firstCommit - backAt) / 1000) };
+    return pass(`스토어가 돌아온 뒤 잡이 체크포인트 #${restored.id}에서 복구되어 RUNNING이고, ${metrics.storeBackToCheckpointSec}초 만에 새 체크포인트가 완료됐습니다.`, evidence, metrics);
+  },
+});
+
+export const LAKE_CHECKS = [storeUp, bucketReady, gatewayReady, tablesCreated, streamRunning, snapshotsGrowing, candlesExact, upsertOneRow, timeTravelOutput, storeStopped, streamRecovered];
