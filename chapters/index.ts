@@ -10,9 +10,10 @@ import type { PreflightCourse } from '../server/preflight/types.ts';
 import { loadCourseLabs, type CourseLab } from '../server/labs.ts';
 import { kafkaChapter } from './02-kafka/chapter.ts';
 import { flinkChapter } from './03-flink/chapter.ts';
+import { lakehouseChapter } from './04-lakehouse/chapter.ts';
 import { mcpChapter } from './05-mcp/chapter.ts';
 
-export const COURSE: readonly ChapterManifest[] = [kafkaChapter, flinkChapter, mcpChapter];
+export const COURSE: readonly ChapterManifest[] = [kafkaChapter, flinkChapter, lakehouseChapter, mcpChapter];
 
 export const CHAPTERS_DIR = dirname(fileURLToPath(import.meta.url));
 

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  GetObjectCommand,
   HeadBucketCommand,
   ListBucketsCommand,
   ListObjectsV2Command,
@@ -129,6 +130,17 @@ export async function bucketExists(client: S3Client, bucket: string, signal?: Ab
     return true;
   } catch (error) {
     if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
+    throw error;
+  }
+}
+
+/** One small object's body as text (a Paimon snapshot file, a LATEST hint); null when absent. */
+export async function readObjectText(client: S3Client, bucket: string, key: string, signal?: AbortSignal): Promise<string | null> {
+  try {
+    const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), sendOptions(signal));
+    return out.Body ? await out.Body.transformToString('utf8') : null;
+  } catch (error) {
+    if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return null;
     throw error;
   }
 }

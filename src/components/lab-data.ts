@@ -100,6 +100,7 @@ export const PANEL_TOGGLE_LABELS: Readonly<Record<string, string>> = {
   'flink-jobs': 'Flink 잡 상태',
   'flink-candle-chart': '캔들 차트',
   'lakehouse-candle-chart': '캔들 차트 (Paimon 대조)',
+  lakehouse: '레이크하우스 상태',
 };
 
 /** The label of the lab's panel toggle; null when it shows no panel. A kind the site cannot draw fails the build. */

@@ -5,6 +5,7 @@ import type { PanelSnapshot } from '../../server/wire.ts';
 import { ClusterPanelView } from '../../chapters/02-kafka/panel/site/island.ts';
 import { FlinkJobsPanelView } from '../../chapters/03-flink/panel/site/island.ts';
 import { CandleChartPanelView } from '../../chapters/03-flink/panel/site/chart-island.ts';
+import { LakehousePanelView } from '../../chapters/04-lakehouse/panel/site/island.ts';
 
 export interface PanelView<Snapshot extends PanelSnapshot = PanelSnapshot> {
   render(snapshot: Snapshot): void;
@@ -19,6 +20,7 @@ const VIEWS: Record<string, ViewFactory> = {
   'flink-jobs': (element, idBase) => new FlinkJobsPanelView(element, idBase),
   'flink-candle-chart': (element, idBase) => new CandleChartPanelView(element, idBase),
   'lakehouse-candle-chart': (element, idBase) => new CandleChartPanelView(element, idBase),
+  lakehouse: (element, idBase) => new LakehousePanelView(element, idBase),
 };
 
 /** The view for a panel element (`data-lab-panel="<kind>"`), or undefined for a kind this page does not know. */

@@ -15,10 +15,11 @@ FROM candles_1m$snapshots ORDER BY snapshot_id DESC LIMIT 3;
 SELECT COUNT(*) AS rows_at_snapshot_1 FROM candles_1m /*+ OPTIONS('scan.snapshot-id' = '1') */;
 SELECT COUNT(*) AS rows_now FROM candles_1m;
 
--- 2) 시각으로: 5분 전의 테이블. Flink 문법 FOR SYSTEM_TIME AS OF는 그 시각 또는 그 직전에
---    커밋된 스냅샷을 고릅니다. 시각은 세션 시간대(Asia/Seoul)로 해석합니다.
-SELECT COUNT(*) AS rows_5_minutes_ago
-FROM candles_1m FOR SYSTEM_TIME AS OF CAST(CURRENT_TIMESTAMP - INTERVAL '5' MINUTE AS TIMESTAMP(3));
+-- 2) 시각으로: 1분 전의 테이블. Flink 문법 FOR SYSTEM_TIME AS OF는 그 시각 또는 그 직전에
+--    커밋된 스냅샷을 고릅니다. 시각은 세션 시간대(Asia/Seoul)로 해석합니다. 정정을 1분 안에
+--    했다면 여기 나오는 것은 정정 전 테이블입니다. 숫자를 바꿔 가며 줄 수가 언제 늘었는지 보세요.
+SELECT COUNT(*) AS rows_1_minute_ago
+FROM candles_1m FOR SYSTEM_TIME AS OF CAST(CURRENT_TIMESTAMP - INTERVAL '1' MINUTE AS TIMESTAMP(3));
 
 -- 3) 태그로: 40-upsert.sql이 정정 직전에 붙인 이름. 정정한 캔들만 다르게 나옵니다.
 SELECT t.market, t.window_start_kst, b.ticks AS ticks_before, t.ticks AS ticks_now,
