@@ -77,15 +77,6 @@ CREATE TABLE IF NOT EXISTS upbit_candles_1m_v2 (
   'properties.transaction.timeout.ms' = '600000'
 );
 
--- 체결로 읽히지 않는 레코드를 창 앞에서 걸러 냅니다. 2편의 연습용 프로듀서는 같은 토픽에
--- {symbol, price, timestamp} 모양의 JSON을 넣었는데, 이런 행은 code와 trade_timestamp가 NULL이라
--- 이벤트 시간도 NULL입니다. 창 집계는 이벤트 시간이 NULL인 행을 받으면 잡 전체를 실패시킵니다
--- ("RowTime field should not be null"). 뷰는 SET 문들 뒤, INSERT 바로 앞에 둡니다: SQL 클라이언트는
--- SET마다 플래너를 새로 만들어, 그 앞에서 만든 뷰를 쓰면 "belongs to a different planner" 오류가 납니다.
-CREATE TEMPORARY VIEW IF NOT EXISTS upbit_trades AS
-SELECT * FROM upbit_ticker
-WHERE code IS NOT NULL AND trade_timestamp IS NOT NULL;
-
 -- TUMBLE: 이벤트 시간(event_time)으로 겹치지 않는 1분 창을 만듭니다. 창은 워터마크가
 -- 창의 끝을 지날 때 한 번 닫히고, 그때 캔들 한 줄이 나옵니다 (append-only). 그래서 upsert가
 -- 필요 없고 보통 kafka 싱크로 충분합니다. 창 없이 GROUP BY 하면 결과가 계속 바뀌는
@@ -107,6 +98,10 @@ SELECT
   COUNT(*)                                       AS ticks,
   SUM(trade_price * CAST(trade_volume AS DOUBLE)) / CAST(SUM(trade_volume) AS DOUBLE) AS vwap
 FROM TABLE(
-  TUMBLE(TABLE upbit_trades, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)
+  TUMBLE(TABLE upbit_ticker, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)
 )
+-- 업비트 체결이 아닌 레코드(2편의 연습용 프로듀서가 넣은 {symbol, price, timestamp} JSON)는
+-- code와 trade_timestamp가 없습니다. 00-source.sql이 그런 행의 event_time을 1970-01-01로 두어
+-- 창 연산자가 죽지 않게 하고, 여기서 걸러 내 캔들에는 들어가지 않게 합니다.
+WHERE code IS NOT NULL AND trade_timestamp IS NOT NULL
 GROUP BY code, window_start, window_end;
