@@ -208,6 +208,9 @@ export const candlesExact = defineCheck({
     if (result.lost.length > 0) return fail(`보고서에는 체결이 있는데 캔들이 없는 마켓·분이 ${result.lost.length}개 있습니다. 잡이 그 구간을 건너뛰었습니다: 웹 UI에서 잡의 재시작과 체크포인트 복구 기록을 보세요.`, evidence, metrics);
     if (extra.length > 0) return fail(`수집기 보고서에 없는 마켓·분의 캔들이 ${extra.length}개 있습니다. 수집기 말고 다른 프로그램이 upbit-ticker에 쓰고 있지 않은지 확인하세요.`, evidence, metrics);
     if (!(perMarket >= params.minMinutes)) return fail(`아직 닫힌 분이 마켓마다 ${Number.isFinite(perMarket) ? perMarket : 0}개만 비교됐습니다(기대 ${params.minMinutes}개 이상). 수집기를 켜 둔 채 1~2분 더 기다리세요.`, evidence, metrics);
+    // A restore inside the collector's first (partial, never compared) minute would pass without
+    // a single compared minute around the failure.
+    if (restoreMinute && restoreMinute < from) return fail(`복구한 분(${restoreMinute})이 대조 범위(${from}부터) 앞이라 장애 구간을 비교할 수 없습니다. 수집기를 켜고 다음 분이 된 뒤에 장애를 일으켜야 합니다: 이 실습을 처음부터 다시 하세요.`, evidence, metrics);
     if (restoreMinute && !(result.newestMinute && restoreMinute < result.newestMinute)) return fail(`복구한 분(${restoreMinute})이 아직 닫히지 않아 비교하지 못했습니다. 수집기를 켜 둔 채 1~2분 기다리세요.`, evidence, metrics);
     return pass(`닫힌 분 ${result.compared}개(마켓×분)의 체결 수와 거래량이 수집기 보고서와 정확히 같습니다: 빠짐 0, 중복 0${restoreMinute ? `, 복구한 분 ${restoreMinute} 포함` : ''}.`, evidence, metrics);
   },

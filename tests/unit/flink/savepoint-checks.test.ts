@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { closedLateRows, findLateTicks, jobGone, jobResumed, samePath, savepointTaken } from '../../../chapters/03-flink/checks/savepoint.ts';
-import type { TopicRecord } from '../../../chapters/03-flink/checks/source.ts';
+import { collectorRunning, type TopicRecord } from '../../../chapters/03-flink/checks/source.ts';
 import type { FlinkEndpoints } from '../../../chapters/03-flink/flink-access.ts';
 import type { CheckContext } from '../../../server/checks.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -156,4 +156,24 @@ test('closedLateRows counts tableau rows where late and candle_closed are both T
   ].join('\n');
   assert.equal(closedLateRows(printed), 1);
   assert.equal(closedLateRows(''), 0);
+});
+
+test('flink-collector-running with judgedMinute waits until the collector is past its first, partial minute', async () => {
+  const dir = tempDir('flink-collector');
+  mkdirSync(join(dir, 'collector'), { recursive: true });
+  const write = (startedAt: number) => writeFileSync(join(dir, 'collector', 'report.json'), JSON.stringify({
+    version: 1, source: 'ws://localhost:8765/websocket/v1', startedAt: new Date(startedAt).toISOString(), updatedAt: new Date().toISOString(),
+    acked: 120, pending: 0, reconnects: 0, markets: { 'KRW-BTC': { acked: 120, minutes: {} } },
+  }));
+  const ctx = { ...context(dir), since: Date.now() - 1000 } as CheckContext<FlinkEndpoints>;
+  // Started just now: the next minute has not begun (unless this test runs in the last 0.5 s of a minute).
+  const start = Date.now() % 60_000 > 59_000 ? Date.now() + 1500 : Date.now();
+  write(start);
+  let result = await collectorRunning.verify(ctx, { minAcked: 50, judgedMinute: true });
+  assert.equal(result.ok, false);
+  assert.match(result.summary, /첫 분/);
+  assert.equal((await collectorRunning.verify(ctx, { minAcked: 50, judgedMinute: false })).ok, true);
+  write(Date.now() - 61_000);
+  result = await collectorRunning.verify(ctx, { minAcked: 50, judgedMinute: true });
+  assert.equal(result.ok, true, result.summary);
 });
