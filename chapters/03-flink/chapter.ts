@@ -37,7 +37,7 @@ export const flinkChapter = defineChapter({
     // plus metaspace needs 512M (measured by the flink branch); the budget still fits 6 GB.
     { name: 'sql-client', role: 'tool', profile: 'flink-cli', image: FLINK_IMAGE, memoryMiB: 512 },
   ],
-  labs: ['flink-source', 'flink-up', 'flink-sql', 'flink-candles', 'flink-tm-failure'],
+  labs: ['flink-source', 'flink-up', 'flink-sql', 'flink-candles', 'flink-tm-failure', 'flink-savepoint', 'flink-late-data'],
   panel: { kind: 'flink-jobs', with: { job: 'upbit-candles-1m' } },
   imageBuild: 'build-images.sh',
 });

@@ -92,7 +92,12 @@ export const sqlFirstQuery = defineCheck({
 
 export const jobRunning = defineCheck({
   name: 'flink-job-running',
-  params: z.object({ job: z.string().default(CANDLE_JOB), minCheckpoints: z.number().int().min(0).default(1) }).strict(),
+  params: z.object({
+    job: z.string().default(CANDLE_JOB),
+    minCheckpoints: z.number().int().min(0).default(1),
+    /** The SQL file that submits this job (named in the failure message). */
+    sql: z.string().regex(/^[0-9a-z-]+\.sql$/).default('10-candles-1m.sql'),
+  }).strict(),
   async verify(context, params) {
     const api = rest(context);
     let live: JobSummary[];
@@ -101,12 +106,16 @@ export const jobRunning = defineCheck({
     } catch {
       return fail(unreachable(context));
     }
-    if (live.length === 0) return fail(`'${params.job}' 잡이 돌고 있지 않습니다. docker compose run --rm sql-client -i /sql/00-source.sql -f /sql/10-candles-1m.sql 로 제출하세요. 제출했는데 없다면 웹 UI의 Completed Jobs에서 실패 이유(Exceptions)를 보세요.`);
+    if (live.length === 0) return fail(`'${params.job}' 잡이 돌고 있지 않습니다. docker compose run --rm sql-client -i /sql/00-source.sql -f /sql/${params.sql} 로 제출하세요. 제출했는데 없다면 웹 UI의 Completed Jobs에서 실패 이유(Exceptions)를 보세요.`);
     if (live.length > 1) return fail(`'${params.job}' 잡이 ${live.length}개 돌고 있습니다. 같은 토픽에 두 잡이 쓰면 캔들이 두 번 나옵니다. 웹 UI에서 오래된 잡을 Cancel Job으로 취소하세요.`);
     const job = live[0]!;
     const details = await api.job(job.jid);
     const evidence = [`잡 ${job.jid}: ${job.state}`, ...tasksLine(details)];
     if (job.state !== 'RUNNING' || !allTasksRunning(details)) return fail(`잡이 ${job.state} 상태이고 아직 모든 태스크가 RUNNING이 아닙니다. 슬롯을 받아 태스크가 뜰 때까지 기다리세요(부하가 크면 1~2분).`, evidence);
+    const startMs = details.timestamps.RUNNING ?? job['start-time'];
+    // A query without checkpointing (30-late-ticks.sql) answers /checkpoints with 404: ask only
+    // when checkpoints are wanted.
+    if (params.minCheckpoints === 0) return pass(`'${params.job}' 잡이 RUNNING이고 모든 태스크가 돌고 있습니다.`, evidence, { runningSinceSec: Math.round((Date.now() - startMs) / 1000) });
     const checkpoints = await api.checkpoints(job.jid);
     const completed = checkpoints.history.filter((c) => c.status === 'COMPLETED' && !c.is_savepoint && c.trigger_timestamp >= job['start-time']).length;
     evidence.push(`체크포인트: 완료 ${checkpoints.counts.completed}, 실패 ${checkpoints.counts.failed}, 진행 중 ${checkpoints.counts.in_progress}`);
@@ -114,7 +123,6 @@ export const jobRunning = defineCheck({
       const failed = checkpoints.latest.failed?.failure_message;
       return fail(`잡은 RUNNING이지만 완료된 체크포인트가 ${completed}개입니다(기대 ${params.minCheckpoints}개 이상). ${failed ? `마지막 실패: ${failed.slice(0, 160)}. ` : ''}간격이 10초이니 조금 더 기다리세요.`, evidence);
     }
-    const startMs = details.timestamps.RUNNING ?? job['start-time'];
     return pass(`'${params.job}' 잡이 RUNNING이고 체크포인트 ${checkpoints.counts.completed}개가 완료됐습니다.`, evidence, { checkpoints: checkpoints.counts.completed, runningSinceSec: Math.round((Date.now() - startMs) / 1000) });
   },
 });
@@ -188,7 +196,9 @@ export const candlesExact = defineCheck({
     const { candles, unreadable } = await readCommittedCandles({ brokers: [...context.endpoints.kafka.bootstrap], topic: params.topic, signal: context.signal, timeoutMs: 30_000, idleMs: 3000 });
     const result = compareWithReport(candles, report, from);
     const extra = result.extra;
-    const perMarket = Math.min(...Object.values(result.markets).map((m) => m.compared));
+    // No candle at all leaves result.markets empty, and Math.min() of nothing is Infinity: a
+    // topic without candles must not count as "every market compared enough minutes".
+    const perMarket = result.compared > 0 ? Math.min(...Object.values(result.markets).map((m) => m.compared)) : 0;
     const evidence = exactnessEvidence(result);
     if (restoreMinute) evidence.push(`복구한 분: ${restoreMinute}`);
     const metrics = { compared: result.compared, matched: result.matched, lost: result.lost.length, duplicated: result.duplicated.length, mismatched: result.mismatched.length, extra: extra.length, unreadable };
@@ -198,6 +208,9 @@ export const candlesExact = defineCheck({
     if (result.lost.length > 0) return fail(`보고서에는 체결이 있는데 캔들이 없는 마켓·분이 ${result.lost.length}개 있습니다. 잡이 그 구간을 건너뛰었습니다: 웹 UI에서 잡의 재시작과 체크포인트 복구 기록을 보세요.`, evidence, metrics);
     if (extra.length > 0) return fail(`수집기 보고서에 없는 마켓·분의 캔들이 ${extra.length}개 있습니다. 수집기 말고 다른 프로그램이 upbit-ticker에 쓰고 있지 않은지 확인하세요.`, evidence, metrics);
     if (!(perMarket >= params.minMinutes)) return fail(`아직 닫힌 분이 마켓마다 ${Number.isFinite(perMarket) ? perMarket : 0}개만 비교됐습니다(기대 ${params.minMinutes}개 이상). 수집기를 켜 둔 채 1~2분 더 기다리세요.`, evidence, metrics);
+    // A restore inside the collector's first (partial, never compared) minute would pass without
+    // a single compared minute around the failure.
+    if (restoreMinute && restoreMinute < from) return fail(`복구한 분(${restoreMinute})이 대조 범위(${from}부터) 앞이라 장애 구간을 비교할 수 없습니다. 수집기를 켜고 다음 분이 된 뒤에 장애를 일으켜야 합니다: 이 실습을 처음부터 다시 하세요.`, evidence, metrics);
     if (restoreMinute && !(result.newestMinute && restoreMinute < result.newestMinute)) return fail(`복구한 분(${restoreMinute})이 아직 닫히지 않아 비교하지 못했습니다. 수집기를 켜 둔 채 1~2분 기다리세요.`, evidence, metrics);
     return pass(`닫힌 분 ${result.compared}개(마켓×분)의 체결 수와 거래량이 수집기 보고서와 정확히 같습니다: 빠짐 0, 중복 0${restoreMinute ? `, 복구한 분 ${restoreMinute} 포함` : ''}.`, evidence, metrics);
   },

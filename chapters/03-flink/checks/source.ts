@@ -10,6 +10,7 @@ import { createKafka, withAdmin, type KafkaEndpoints } from '../../02-kafka/kafk
 import { defineCheck } from './define.ts';
 import { TickerDefaultLoose, tickerIdentity } from '../upbit/ticker-schema.ts';
 import { CollectorReport } from '../upbit/report.ts';
+import { judgedFrom } from '../candles.ts';
 
 export interface TopicRecord { partition: number; offset: number; key: string; value: string; timestamp: number }
 
@@ -132,7 +133,15 @@ function loadReport(stateDir: string, file: string, since: number): { report?: C
 
 export const collectorRunning = defineCheck({
   name: 'flink-collector-running',
-  params: z.object({ minAcked: z.number().int().min(1).default(50) }).strict(),
+  params: z.object({
+    minAcked: z.number().int().min(1).default(50),
+    /**
+     * Also wait until the collector reached its first judged minute (judgedFrom: its own first
+     * minute is partial and never compared). A failure injected before that minute would fall
+     * outside what the exactness check compares, and prove nothing.
+     */
+    judgedMinute: z.boolean().default(false),
+  }).strict(),
   async verify(context, params) {
     const { report } = loadReport(context.stateDir, context.endpoints.collectorReport, context.since);
     if (!report) return fail('수집기 보고서가 아직 없습니다. 수집기 터미널에 오류가 없는지 보세요 (대역 서버가 켜져 있어야 하고, 클러스터에 localhost:29092~29094로 닿아야 합니다).');
@@ -140,6 +149,11 @@ export const collectorRunning = defineCheck({
     if (Date.now() - Date.parse(report.updatedAt) > 5000) return fail('수집기 보고서가 5초 넘게 갱신되지 않았습니다. 수집기가 멈췄거나 끝났습니다. 터미널을 확인하세요.');
     const evidence = [`acked ${report.acked}건, 대기 ${report.pending}건, 재연결 ${report.reconnects}번`, ...Object.entries(report.markets).map(([m, e]) => `${m}: ${e.acked}건`)];
     if (report.acked < params.minAcked) return fail(`아직 ${report.acked}건만 브로커가 확인했습니다(기대 ${params.minAcked}건 이상). 몇 초 더 기다려 보세요.`, evidence);
+    if (params.judgedMinute) {
+      const from = judgedFrom(report);
+      const waitMs = Date.parse(from) - Date.now();
+      if (waitMs > 0) return fail(`수집기가 아직 첫 분을 채우는 중입니다. 대조는 수집기를 켠 다음 분(${from})부터 하므로, 그 분이 된 뒤(${Math.ceil(waitMs / 1000)}초 남음)에 다음 단계로 가야 장애나 멈춤이 대조 범위에 들어갑니다.`, evidence);
+    }
     return pass(`수집기가 ${report.source}에서 받아 acks=all로 ${report.acked}건을 기록했습니다.`, evidence, { acked: report.acked });
   },
 });

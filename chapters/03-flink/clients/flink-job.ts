@@ -3,18 +3,21 @@
 //   node chapters/03-flink/clients/flink-job.ts savepoint NAME       stop NAME with a savepoint (no drain)
 //   node chapters/03-flink/clients/flink-job.ts cancel NAME          cancel NAME (no savepoint)
 //   node chapters/03-flink/clients/flink-job.ts running NAME         exit 0 if a live job has NAME, 1 if none
+//   node chapters/03-flink/clients/flink-job.ts savepoint-path NAME  print the path `savepoint NAME` kept
 // `running` keeps lab solutions idempotent: `flink-job.ts running X || <submit X>` never starts a
 // second job writing the same topic when catch-up runs twice.
 // `savepoint` prints the path and keeps it in .lab-state/flink/savepoint-NAME.txt, so the next
 // command can resume from it without copying the path by hand:
 //   FLINK_PROPERTIES="execution.state-recovery.path: $(cat .lab-state/flink/savepoint-upbit-candles-1m.txt)"
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { STATE_DIR } from '../../02-kafka/clients/common.ts';
 import { FlinkRest } from '../flink-rest.ts';
 
 const [command = 'status', name] = process.argv.slice(2);
 const rest = new FlinkRest({ timeoutMs: 10_000 });
+/** Where `savepoint NAME` keeps the path (checks/savepoint.ts reads the same place under its stateDir). */
+const savepointFile = (jobName: string, stateDir = STATE_DIR) => join(stateDir, 'flink', `savepoint-${jobName}.txt`);
 const ago = (ms: number) => `${Math.round((Date.now() - ms) / 1000)}초 전`;
 
 async function requireJob(jobName: string | undefined) {
@@ -42,10 +45,16 @@ try {
     console.log(`${job.name} (${job.jid})를 세이브포인트를 남기고 멈춥니다...`);
     const trigger = await rest.stopWithSavepoint(job.jid);
     const path = await rest.awaitSavepoint(job.jid, trigger, 120_000);
-    const dir = join(STATE_DIR, 'flink');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `savepoint-${job.name}.txt`), `${path}\n`);
+    mkdirSync(join(STATE_DIR, 'flink'), { recursive: true });
+    writeFileSync(savepointFile(job.name), `${path}\n`);
     console.log(`세이브포인트: ${path}`);
+  } else if (command === 'savepoint-path') {
+    if (!name) throw new Error('잡 이름을 주세요 (예: upbit-candles-1m)');
+    let path = '';
+    try { path = readFileSync(savepointFile(name), 'utf8').trim(); } catch { /* reported below */ }
+    // Printed on stdout for $(...); a missing path must fail loudly, never resume from nothing.
+    if (!path) throw new Error(`'${name}'의 세이브포인트 기록(${savepointFile(name)})이 없습니다. 먼저 flink-job.ts savepoint ${name} 으로 멈추세요.`);
+    console.log(path);
   } else if (command === 'running') {
     if (!name) throw new Error('잡 이름을 주세요 (예: upbit-candles-1m)');
     const job = await rest.findJob(name);
@@ -57,7 +66,7 @@ try {
     await rest.cancel(job.jid);
     console.log(`${job.name} (${job.jid}) 취소를 요청했습니다.`);
   } else {
-    console.error('사용법: flink-job.ts status [이름] | savepoint 이름 | cancel 이름 | running 이름');
+    console.error('사용법: flink-job.ts status [이름] | savepoint 이름 | savepoint-path 이름 | cancel 이름 | running 이름');
     process.exitCode = 2;
   }
 } catch (error) {

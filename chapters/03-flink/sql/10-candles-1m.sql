@@ -87,4 +87,8 @@ SELECT
 FROM TABLE(
   TUMBLE(TABLE upbit_ticker, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)
 )
+-- 업비트 체결이 아닌 레코드(2편의 연습용 프로듀서가 넣은 {symbol, price, timestamp} JSON)는
+-- code와 trade_timestamp가 없습니다. 00-source.sql이 그런 행의 event_time을 1970-01-01로 두어
+-- 창 연산자가 죽지 않게 하고, 여기서 걸러 내 캔들에는 들어가지 않게 합니다.
+WHERE code IS NOT NULL AND trade_timestamp IS NOT NULL
 GROUP BY code, window_start, window_end;
