@@ -63,6 +63,8 @@ SELECT
 FROM TABLE(
   TUMBLE(TABLE ticker_for_lake, DESCRIPTOR(event_time), INTERVAL '1' MINUTE)
 )
+-- 2편 연습 레코드처럼 업비트 모양이 아닌 줄은 3편 캔들 쿼리와 같은 조건으로 거릅니다.
+WHERE code IS NOT NULL AND trade_timestamp IS NOT NULL
 GROUP BY code, window_start, window_end;
 
 -- 원본 체결: 받은 그대로, 한국 날짜 파티션(dt)만 붙여서.
@@ -71,6 +73,7 @@ SELECT
   code, trade_price, trade_volume, ask_bid, `change`, signed_change_rate, acc_trade_price_24h,
   trade_timestamp, event_time, `timestamp`, stream_type, kafka_partition, kafka_offset,
   DATE_FORMAT(event_time, 'yyyy-MM-dd') AS dt
-FROM ticker_for_lake;
+FROM ticker_for_lake
+WHERE code IS NOT NULL AND trade_timestamp IS NOT NULL;
 
 END;
