@@ -27,7 +27,8 @@ export const lakehouseChapter = defineChapter({
       memoryMiB: 256,
     },
   ],
-  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream', 'lakehouse-query', 'lakehouse-time-travel', 'lakehouse-outage'],
+  // labs-pending/ holds query, time-travel and outage: written, not yet proven on the real services.
+  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream'],
   panel: { kind: 'lakehouse', with: {} },
   imageBuild: 'image/build.sh',
 });
