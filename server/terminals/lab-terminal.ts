@@ -118,6 +118,11 @@ export class LabTerminal {
     return this.#stream.paused;
   }
 
+  /** Whether a page is attached (reading its output) right now. */
+  get attached(): boolean {
+    return this.#stream.attached;
+  }
+
   get unacknowledged(): number {
     return this.#stream.unacknowledged;
   }

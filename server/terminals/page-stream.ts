@@ -62,6 +62,11 @@ export class PageStream {
     }
   }
 
+  /** Whether a page is reading this terminal now. */
+  get attached(): boolean {
+    return this.#sink !== null;
+  }
+
   /** Makes `sink` the one page that sees the output; the page that had it is told. */
   attach(sink: TerminalSink): void {
     const previous = this.#sink;

@@ -174,3 +174,28 @@ test('dispose leaves no process of a tree that ignores HUP, TERM and INT and kee
   const left = (await survivors()).filter(isRunning);
   assert.deepEqual(left, [], `${left.length} processes of the tree survived dispose`);
 });
+
+test('at the cap, opening one more reclaims the oldest idle terminal of another lab, never a busy or watched one', async (t) => {
+  // The whole course opens 31 terminals in one session; the cap must not stop a learner there.
+  const pool = new TerminalPool({ cwd: process.cwd(), maxTerminals: 3 });
+  t.after(() => pool.dispose());
+  const idle = pool.open('lab-a', 'main');
+  const busy = pool.open('lab-b', 'collector');
+  const watched = pool.open('lab-c', 'main');
+  await Promise.all([idle.whenReady(), busy.whenReady(), watched.whenReady()]);
+  await busy.type('sleep 30');
+  watched.attach({ send: () => {} });
+  const idlePid = idle.pid;
+
+  const fresh = pool.open('lab-d', 'main');
+  await fresh.whenReady();
+  assert.equal(pool.get('lab-a', 'main'), undefined, 'the idle terminal of another lab was reclaimed');
+  assert.ok(pool.get('lab-b', 'collector'), 'the busy one is kept');
+  assert.ok(pool.get('lab-c', 'main'), 'the one a page shows is kept');
+  for (let i = 0; i < 40 && isRunning(idlePid); i++) await pause(50);
+  assert.equal(isRunning(idlePid), false, 'the reclaimed shell is gone');
+
+  // Nothing left to reclaim (busy, watched, and the fresh one now running a command): refused, in Korean.
+  await fresh.type('sleep 30');
+  assert.throws(() => pool.open('lab-e', 'main'), /최대 3개.*Ctrl-C/);
+});
