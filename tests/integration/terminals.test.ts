@@ -71,7 +71,7 @@ test('reattaching replays the screen with no gap and no duplicate', async (t) =>
   terminal.attach(sinkA);
   const done = terminal.nextExit();
   await terminal.type('for i in $(seq 1 2000); do echo line-$i; done; sleep 0.2; for i in $(seq 2001 4000); do echo line-$i; done');
-  await terminal.waitForText('line-1500', terminal.mark() - 100000, 10000);
+  const midway = await terminal.waitForText('line-1500', terminal.mark() - 100000, 20000);
   terminal.detach(sinkA);
   let second = '';
   const sinkB = { send: (data: string) => { second += data; } };
@@ -80,8 +80,11 @@ test('reattaching replays the screen with no gap and no duplicate', async (t) =>
   await pause(100);
   const lines = toPlainText(second).split('\n').map((l) => l.trim()).filter((l) => /^line-\d+$/.test(l));
   const numbers = lines.map((l) => Number(l.slice(5)));
-  assert.equal(numbers.length, 4000, 'every line exactly once');
-  numbers.forEach((n, i) => assert.equal(n, i + 1));
+  // On failure, say what went wrong (a gap, a duplicate, or a cut replay), not just a count.
+  const firstOutOfPlace = numbers.findIndex((n, i) => n !== i + 1);
+  const report = `midway seen ${midway}; ${numbers.length} lines, first out of place at ${firstOutOfPlace} (${numbers[firstOutOfPlace]}), replay ${second.length} chars, first ${first.length} chars; tail: ${JSON.stringify(second.slice(-300))}`;
+  assert.equal(numbers.length, 4000, `every line exactly once: ${report}`);
+  assert.equal(firstOutOfPlace, -1, `in order: ${report}`);
   assert.ok(first.length > 0);
 });
 
