@@ -1,5 +1,7 @@
 // `npm run bench`: the course's performance figures, measured on this machine against the real
 // cluster and lab server, written to bench/results.json with the method behind each number.
+// `npm run bench -- <stage> ...` runs only those stages and replaces only their figures in the
+// file; every stage records when it ran and the load average then (figures need a quiet machine).
 // Not part of `npm test`: it takes the cluster down and up and runs every lab (about 10 min),
 // plus repeated failovers of the ledger and of Kafka's VerifiableProducer (BENCH_FAILOVER_RUNS,
 // default 5 each, about 15 min more).
@@ -10,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { cpus, loadavg } from 'node:os';
+import * as pty from 'node-pty';
 import { Kafka, logLevel } from 'kafkajs';
 import '../chapters/02-kafka/clients/quiet-kafkajs.ts';
 import { kafkaChapter } from '../chapters/02-kafka/chapter.ts';
@@ -303,11 +307,29 @@ async function terminalFigures(): Promise<void> {
       ...(outcome === 'done' ? {} : { error: 'marker not seen within 180 s' }),
     });
     record({ name: 'peak server RSS during throughput', value: rss.peakKb / 1024, unit: 'MiB', method: 'VmRSS of the lab server process from /proc/<pid>/status, sampled every 100 ms during the throughput run' });
+    // The reference: the same bytes read straight from node-pty in this process, no server,
+    // no WebSocket, no flow control. The ratio is what the lab server's road costs.
+    const reference = await nodePtyAloneThroughput(payloadBytes);
+    record({ name: 'terminal throughput, node-pty alone (reference)', value: reference.bytes / reference.seconds / 1e6, unit: 'MB/s', method: `node-pty ${PTY_VERSION} spawn of bash -c "head -c ${payloadBytes} /dev/zero | base64" in the bench process; bytes of onData / wall time to exit`, extra: { bytes: reference.bytes, seconds: Math.round(reference.seconds * 100) / 100 } });
+    if (outcome === 'done') record({ name: 'terminal throughput, lab server / node-pty alone', value: (bytes / seconds) / (reference.bytes / reference.seconds) * 100, unit: '%', method: 'ratio of the two throughput figures above, same payload, measured one after the other' });
   } finally {
     socket.close();
     rss.dispose();
     await server.dispose();
   }
+}
+
+const PTY_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'node-pty', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Bytes per second of a PTY read by node-pty alone (the reference for the lab server's path). */
+function nodePtyAloneThroughput(payloadBytes: number): Promise<{ bytes: number; seconds: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    let bytes = 0;
+    const child = pty.spawn('bash', ['-c', `head -c ${payloadBytes} /dev/zero | base64`], { cols: 120, rows: 30, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+    child.onData((data) => { bytes += Buffer.byteLength(data); });
+    child.onExit(() => resolve({ bytes, seconds: (performance.now() - started) / 1000 }));
+  });
 }
 
 // ---- 2b. a real click in a real browser ------------------------------------------------
@@ -554,6 +576,18 @@ async function failoverRepeatFigures(): Promise<void> {
 
 // ---- main -------------------------------------------------------------------------------
 
+interface StageResult { measuredAt: string; durationMs: number; loadAverage1mAtStart: number; figures: Figure[] }
+
+/** The stages of earlier runs (an older file of one flat figure list is not carried over). */
+function readResults(): { stages: Record<string, StageResult> } {
+  try {
+    const parsed = JSON.parse(readFileSync(RESULTS, 'utf8')) as { stages?: Record<string, StageResult> };
+    return { stages: parsed.stages ?? {} };
+  } catch {
+    return { stages: {} };
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = Date.now();
   if (!existsSync(join(DIST, 'index.html'))) throw new Error('dist/가 없습니다. npm run build를 먼저 실행하세요.');
@@ -570,15 +604,26 @@ async function main(): Promise<void> {
     ['chart', chartLatencyFigures],
   ];
   const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !stages.some(([known]) => known === name));
+  if (unknown.length > 0) throw new Error(`모르는 단계: ${unknown.join(', ')}. 단계: ${stages.map(([name]) => name).join(', ')}`);
+  // A partial run (`npm run bench -- terminal browser`) replaces only its own stages' figures:
+  // each stage keeps when it was measured and how busy the machine was, so figures from
+  // different runs are never mistaken for one quiet run.
+  const previous = readResults();
+  const stageResults: Record<string, StageResult> = { ...previous.stages };
   for (const [name, stage] of stages) {
     if (only.length > 0 && !only.includes(name)) continue;
+    const from = figures.length;
+    const stageStarted = Date.now();
+    const load = loadavg()[0] ?? 0;
     try {
       await stage();
     } catch (error) {
       record({ name: `${name} (stage failed)`, value: null, unit: '', method: 'see error', error: (error as Error).message });
     }
+    stageResults[name] = { measuredAt: new Date(stageStarted).toISOString(), durationMs: Date.now() - stageStarted, loadAverage1mAtStart: Math.round(load * 100) / 100, figures: figures.slice(from) };
   }
-  const body = { measuredAt: new Date(startedAt).toISOString(), benchDurationMs: Date.now() - startedAt, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, figures };
+  const body = { updatedAt: new Date(startedAt).toISOString(), machine: { cpus: cpus().length, node: process.version }, stages: stageResults };
   writeFileSync(RESULTS, `${JSON.stringify(body, null, 2)}\n`);
   console.log('');
   console.table(figures.map((f) => ({ figure: f.name, value: f.value === null ? 'n/a' : Math.round(f.value * 100) / 100, unit: f.unit })));
