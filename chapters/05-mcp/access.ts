@@ -1,14 +1,12 @@
 // How chapter 5's checks reach the MCP server: in-process through the SDK's in-memory
 // transport (the same protocol messages Cursor sends, without a process per poll), or as a
 // child process launched exactly as an editor config says (the registration check).
+// The SDK and the server are imported when a check first calls them: the lab server loads
+// every chapter's plug-in at start, and these alone were 12 MiB of its idle RSS.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadConfig, REPO_ROOT, type McpConfig } from './server/config.ts';
-import { createDeps, createServer } from './server/server.ts';
 import { createDocker } from '../../server/docker.ts';
 
 export interface McpEndpoints {
@@ -23,6 +21,11 @@ export function mcpEndpoints(): McpEndpoints {
 
 /** Calls one tool through a full MCP session (initialize, tools/call) held in memory. */
 export async function callTool(endpoints: McpEndpoints, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  const [{ Client }, { InMemoryTransport }, { createDeps, createServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/inMemory.js'),
+    import('./server/server.ts'),
+  ]);
   const server = createServer(createDeps(endpoints.config, createDocker()));
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: 'upbit-lab-check', version: '1' });
@@ -63,6 +66,10 @@ export function readServerEntry(path: string): { entry: ServerEntry | null; prob
 
 /** Launches the server as the config says and lists its tools, like the editor would. */
 export async function launchLikeEditor(entry: ServerEntry, timeoutMs: number): Promise<string[]> {
+  const [{ Client }, { StdioClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/stdio.js'),
+  ]);
   const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...(entry.env ?? {}), PATH: process.env['PATH'] ?? '' }, stderr: 'ignore' });
   const client = new Client({ name: 'editor-like', version: '1' });
   const deadline = AbortSignal.timeout(timeoutMs);
