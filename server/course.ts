@@ -84,6 +84,12 @@ export const ChapterManifest = z.object({
   panel: PanelRef.nullable().default(null),
   /** Script that builds its offline image(s), relative to the chapter folder; `npm run images` runs each. */
   imageBuild: z.string().optional(),
+  /**
+   * Script that prepares this machine with no network and no image build (per-machine keys in
+   * compose/.env, say), relative to the chapter folder. Run by `npm run images` and by
+   * `npm run workshop:install`, which loads images instead of building them; must be idempotent.
+   */
+  setup: z.string().optional(),
 }).strict();
 export type ChapterManifest = z.infer<typeof ChapterManifest>;
 export type ChapterManifestInput = z.input<typeof ChapterManifest>;

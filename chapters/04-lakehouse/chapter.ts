@@ -31,4 +31,6 @@ export const lakehouseChapter = defineChapter({
   labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream'],
   panel: { kind: 'lakehouse', with: {} },
   imageBuild: 'image/build.sh',
+  // This machine's object-store keys (compose/.env): also on a workshop laptop that builds nothing.
+  setup: 'credentials.sh',
 });

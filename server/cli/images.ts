@@ -1,15 +1,22 @@
 // `npm run images`: builds every chapter's offline image(s), in course order, by running each
 // chapter's `imageBuild` script (each writes its NAME_IMAGE=<tag> line into compose/.env).
-// Stops at the first failure. `npm run images -- kafka` builds one chapter's only.
+// Stops at the first failure. `npm run images -- kafka` builds one chapter's only. Every
+// chapter's `setup` script (per-machine keys and the like) runs first, as workshop:install does.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CHAPTERS_DIR, COURSE } from '../../chapters/index.ts';
+import { runChapterSetups } from './setup.ts';
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((id) => !COURSE.some((chapter) => chapter.id === id));
 if (unknown.length > 0) {
   console.error(`없는 장입니다: ${unknown.join(', ')}. 있는 장: ${COURSE.map((chapter) => chapter.id).join(', ')}`);
   process.exit(2);
+}
+const setupProblem = runChapterSetups(COURSE.filter((chapter) => wanted.length === 0 || wanted.includes(chapter.id)));
+if (setupProblem) {
+  console.error(`[images] ${setupProblem}`);
+  process.exit(1);
 }
 for (const chapter of COURSE) {
   if (!chapter.imageBuild || (wanted.length > 0 && !wanted.includes(chapter.id))) continue;

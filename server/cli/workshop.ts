@@ -124,6 +124,10 @@ async function install(archive: string): Promise<void> {
     const envFile = join(REPO_ROOT, 'compose', '.env');
     const vars = Object.fromEntries(manifest.images.filter((image) => image.variable).map((image) => [image.variable!, image.tag]));
     writeFileSync(envFile, mergeEnv(existsSync(envFile) ? readFileSync(envFile, 'utf8') : '', vars));
+    // What `npm run images` would have prepared on this laptop besides the images (chapter 4's
+    // object-store keys): node_modules exist now, so the chapters' manifests can be read.
+    const setup = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), 'server/cli/setup.ts'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (setup.status !== 0) throw new Error('장별 준비(npm run images의 키 만들기 등)가 실패했습니다. 위의 메시지를 보고 고친 뒤 node scripts/run.cjs server/cli/setup.ts로 다시 실행하세요.');
     console.log(`설치가 끝났습니다 (${((performance.now() - started) / 1000).toFixed(0)}초). 노트북을 점검합니다...\n`);
   } finally {
     rmSync(stage, { recursive: true, force: true });
