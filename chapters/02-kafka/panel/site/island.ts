@@ -2,7 +2,8 @@
 // timeline and announces changes politely. Drawing rules live in view.ts.
 import type { PanelView } from '../../../../src/islands/panels.ts';
 import type { ClusterSnapshot } from '../snapshot.ts';
-import { clockTime, ClusterTimeline, describeSnapshot, renderClusterSvg } from './view.ts';
+import { clockTime } from '../../../../src/islands/panel-text.ts';
+import { ClusterTimeline, describeSnapshot, renderClusterSvg } from './view.ts';
 
 export class ClusterPanelView implements PanelView<ClusterSnapshot> {
   readonly #figure: HTMLElement | null;

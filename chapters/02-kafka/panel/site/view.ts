@@ -177,7 +177,3 @@ export class ClusterTimeline {
   }
 }
 
-export function clockTime(at: number): string {
-  const date = new Date(at);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
-}

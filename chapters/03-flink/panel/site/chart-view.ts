@@ -1,11 +1,8 @@
 // Words and markup for the candle chart panel: KST times with the UTC for hover, the Korean
 // names of the agreement marks (told by symbol and word, never by colour alone), the table
 // view's rows and the screen-reader summary. Pure strings (escaped HTML), testable in node.
+import { escapeHtml } from '../../../../src/islands/panel-text.ts';
 import type { CandleChartSnapshot, ChartCandle, ChartMarket, LakeVerdict, LedgerVerdict } from '../chart-snapshot.ts';
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 const KST_OFFSET_MS = 9 * 3_600_000;
 const pad = (n: number) => String(n).padStart(2, '0');

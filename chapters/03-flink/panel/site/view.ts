@@ -1,12 +1,10 @@
 // Words for the flink-jobs panel: the cluster line, one block per job and a description for
 // screen readers. Pure strings (escaped HTML), testable in node.
 import type { FlinkJobsSnapshot, FlinkJobView } from '../snapshot.ts';
+import { escapeHtml } from '../../../../src/islands/panel-text.ts';
 
 export const TIMELINE_LENGTH = 8;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 const STATE_LABEL: Readonly<Record<string, string>> = {
   RUNNING: '실행 중', RESTARTING: '재시작 중', INITIALIZING: '준비 중', CREATED: '생성됨', FAILING: '실패 처리 중',
@@ -46,6 +44,3 @@ export function describeSnapshot(snapshot: FlinkJobsSnapshot): string {
   return [`Flink ${snapshot.version ?? ''}: TaskManager ${snapshot.taskmanagers}대, 빈 슬롯 ${snapshot.slotsFree}/${snapshot.slotsTotal}.`, ...jobs].join(' ');
 }
 
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString('ko-KR', { hour12: false });
-}

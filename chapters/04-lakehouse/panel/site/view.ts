@@ -2,12 +2,10 @@
 // streaming job's last checkpoint, plus a description for screen readers. Pure strings
 // (escaped HTML), testable in node.
 import type { LakehouseSnapshot, LakeTableView } from '../snapshot.ts';
+import { clockTime, escapeHtml } from '../../../../src/islands/panel-text.ts';
 
 export const TIMELINE_LENGTH = 8;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
 
 export function bytesText(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -15,9 +13,6 @@ export function bytesText(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString('ko-KR', { hour12: false });
-}
 
 function tableHtml(table: LakeTableView): string {
   const snapshot = table.snapshotId === null
