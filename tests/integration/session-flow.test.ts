@@ -3,108 +3,23 @@
 // keyboard, a page that lies in its acks cannot make the server queue without bound, and a
 // page that stops reading while repeating `terminal.open` cannot grow the server's memory.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { loadCourse } from '../../chapters/plugins.ts';
-import { startDoor, type Door, type LabSocket } from '../../server/door.ts';
-import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
-import { startSession } from '../../server/session.ts';
 import { FLOW_HIGH_WATER } from '../../server/terminals/lab-terminal.ts';
-import { SUBPROTOCOL, decodeTerminalFrame, encodeTerminalFrame, type ServerMessage } from '../../server/wire.ts';
-import { tempDir } from '../helpers/temp.ts';
+import { connectPage, startTestLabServer, waitFor, type TestLabServer, type TestPage as Page } from '../helpers/page-socket.ts';
 
-const TOKEN = randomBytes(32).toString('base64url');
 const MiB = 1024 * 1024;
-let door: Door;
-let runtime: LabRuntime;
-/** The server's side of each connection, newest last, to read what it has queued. */
-const serverSockets: LabSocket[] = [];
-
+let server: TestLabServer;
 before(async () => {
-  runtime = createLabRuntime(await loadCourse(), { stateDir: tempDir('state') });
-  door = await startDoor({
-    port: 0,
-    token: TOKEN,
-    siteDir: tempDir('site'),
-    onSocket: (socket) => {
-      serverSockets.push(socket);
-      startSession(socket, { engine: runtime.engine, pool: runtime.pool });
-    },
-  });
+  server = await startTestLabServer();
 });
 after(async () => {
-  await door.close();
-  await runtime.dispose();
+  await server.dispose();
 });
 
-interface Page {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  output: Map<number, string>;
-  closed: Promise<number>;
-  next(type: ServerMessage['type']): Promise<ServerMessage>;
-  open(lab: string, terminal: string): Promise<number>;
-  type(slot: number, text: string): void;
-}
-
-async function connect(): Promise<Page> {
-  const ws = new WebSocket(`ws://127.0.0.1:${door.port}/ws?token=${TOKEN}`, SUBPROTOCOL, { headers: { Origin: `http://127.0.0.1:${door.port}` } });
-  const messages: ServerMessage[] = [];
-  const output = new Map<number, string>();
-  const waiters: Array<{ type: string; resolve: (m: ServerMessage) => void }> = [];
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      const frame = decodeTerminalFrame(new Uint8Array(data as Buffer));
-      // Keep only the tail: a flood must not grow the test's own memory.
-      if (frame) output.set(frame.slot, ((output.get(frame.slot) ?? '') + Buffer.from(frame.payload).toString('utf8')).slice(-64 * 1024));
-      return;
-    }
-    const message = JSON.parse(String(data)) as ServerMessage;
-    const waiter = waiters.find((w) => w.type === message.type);
-    if (waiter) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve(message);
-    } else {
-      messages.push(message);
-    }
-  });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  const next = (type: ServerMessage['type']): Promise<ServerMessage> => {
-    const seen = messages.find((m) => m.type === type);
-    if (seen) {
-      messages.splice(messages.indexOf(seen), 1);
-      return Promise.resolve(seen);
-    }
-    return new Promise((resolve) => waiters.push({ type, resolve }));
-  };
-  const page: Page = {
-    ws, messages, output, closed, next,
-    open: async (lab, terminal) => {
-      ws.send(JSON.stringify({ type: 'terminal.open', lab, terminal, cols: 100, rows: 30 }));
-      const opened = await next('terminal.opened');
-      assert.ok(opened.type === 'terminal.opened');
-      return opened.slot;
-    },
-    type: (slot, text) => ws.send(encodeTerminalFrame(slot, new TextEncoder().encode(text))),
-  };
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  await next('hello');
-  return page;
-}
-
+// Keep only the tail: a flood must not grow the test's own memory.
+const connect = () => connectPage(server, { tailChars: 64 * 1024, awaitHello: true });
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(20);
-  }
-}
 
 /** Stops reading the socket, as a page that never drains would: the kernel buffers fill, then the server's queue grows. */
 function stopReading(page: Page): void {
@@ -126,7 +41,7 @@ test('re-opening a live terminal on the same socket keeps its keyboard input', a
 
 test('forged acks do not let a page that stops reading make the server queue output', async () => {
   const page = await connect();
-  const server = serverSockets.at(-1)!;
+  const serverSide = server.serverSockets.at(-1)!;
   const slot = await page.open('topics', 'main');
   page.type(slot, 'yes upbit-lab-forged-ack-flood\r');
   await waitFor(() => (page.output.get(slot) ?? '').includes('upbit-lab-forged-ack-flood\r\nupbit'), 'the flood');
@@ -136,7 +51,7 @@ test('forged acks do not let a page that stops reading make the server queue out
   let peak = 0;
   const started = Date.now();
   while (Date.now() - started < 4000 && page.ws.readyState === WebSocket.OPEN) {
-    peak = Math.max(peak, server.bufferedAmount);
+    peak = Math.max(peak, serverSide.bufferedAmount);
     await pause(20);
   }
   clearInterval(liar);
