@@ -2,8 +2,10 @@
 // anywhere else): the class server binds the bridge address the instructor would pass with
 // --bind, the real lab server (`server/main.ts --class ...`) runs in one namespace, simulated
 // attendees (the same reporter) in others, and Chromium on the instructor's side shows the
-// grid. It also shows the lab server stays loopback-only: another attendee's namespace cannot
-// reach it. No container is changed (the lab server's doctor only reads Docker's state).
+// grid. The real lab server runs a real lab step (cluster-up/compose-ps: `docker compose ps`
+// in its PTY against the running cluster, through the Docker socket, and its check), pressed
+// from inside its namespace as the page would, and that step's result reaches the grid. It
+// also shows the lab server stays loopback-only: another attendee's namespace cannot reach it.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
@@ -12,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { loadCourse } from '../../chapters/plugins.ts';
 import { startClassHost, type ClassHost, type StepInfo } from '../../server/class/host.ts';
 import { launchBrowser, REPO_ROOT, screenshotPath, type BrowserSession } from '../../tools/harness.ts';
+import { compose, requireDocker, waitForBrokers } from '../helpers/cluster.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const isRoot = process.getuid?.() === 0;
@@ -54,6 +57,11 @@ function waitFor(child: ChildProcess, pattern: RegExp, ms: number): Promise<void
 
 before(async () => {
   if (!isRoot) return;
+  // The real step needs the real cluster running (up -d changes nothing when it already is).
+  await requireDocker();
+  const up = await compose(['up', '-d']);
+  assert.equal(up.code, 0, up.stderr);
+  await waitForBrokers();
   ip('link', 'add', BRIDGE, 'type', 'bridge');
   ip('addr', 'add', `${HOST_IP}/24`, 'dev', BRIDGE);
   ip('link', 'set', BRIDGE, 'up');
@@ -89,7 +97,19 @@ test('a room of attendees in their own network namespaces appears on the instruc
   const labServer = inRoom(0, [join(REPO_ROOT, 'server', 'main.ts'), '--class', `${HOST_IP}:${host.port}`, CODE, '--name', '실제 실습 서버'], {
     LAB_PORT: String(LAB_PORT), LAB_SKIP_BUILD: '1', UPBIT_LAB_STATE_DIR: tempDir('room-state'),
   });
+  let labOutput = '';
+  labServer.stdout?.on('data', (chunk: Buffer) => (labOutput += chunk.toString('utf8')));
   await waitFor(labServer, /수업에 참가했습니다/, 60_000);
+  const openUrl = /http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+/.exec(labOutput)?.[0];
+  assert.ok(openUrl, `the lab server printed its address:\n${labOutput.slice(-1000)}`);
+  // A real lab step on the real lab server, pressed from inside its own namespace.
+  const driver = inRoom(0, [join(REPO_ROOT, 'tests', 'helpers', 'drive-step.ts'), openUrl, 'cluster-up', 'compose-ps', 'run']);
+  const driven = await new Promise<{ status: string; summary: string }>((resolve) => {
+    let out = '';
+    driver.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    driver.once('exit', () => resolve(JSON.parse(out.trim().split('\n').at(-1) || '{"status":"no output","summary":""}') as { status: string; summary: string }));
+  });
+  assert.equal(driven.status, 'passed', driven.summary);
   // Rooms 1..3: simulated attendees.
   const simulated = [1, 2, 3].map((i) => inRoom(i, [join(REPO_ROOT, 'tests', 'helpers', 'class-attendee.ts'), `${HOST_IP}:${host.port}`, CODE, `방${i}`]));
   await Promise.all(simulated.map((child) => waitFor(child, /joined/, 30_000)));
@@ -110,6 +130,9 @@ test('a room of attendees in their own network namespaces appears on the instruc
   assert.equal(await status('방3', first), 'running');
   assert.match(await page.locator('#common-text').textContent() ?? '', /브로커가 두 대만 보입니다\. \(1명\)/);
   assert.ok(await page.locator('#grid-body td.name', { hasText: '실제 실습 서버' }).count() === 1);
+  const realStep = steps.find((s) => s.lab === 'cluster-up' && s.step === 'compose-ps')!;
+  await page.waitForFunction(() => document.querySelector('#grid-body td[data-step="cluster-up/compose-ps"][data-status="passed"]') !== null, undefined, { timeout: 15_000 });
+  assert.equal(await status('실제 실습 서버', realStep), 'passed', 'the real step\'s result is on the grid');
   await page.screenshot({ path: screenshotPath('class-room'), fullPage: true });
 
   // The lab server in room 0 listens on its own loopback only: room 1 cannot reach it.
