@@ -484,7 +484,8 @@ function gzipBytes(text: string | Buffer): number {
 
 function jsFigures(): void {
   console.log('페이지별 JS 바이트 (dist/, gzip -9)...');
-  const pages = ['index.html', '01-series/index.html', '02-kafka-kraft/index.html', '03-flink/index.html'].filter((p) => existsSync(join(DIST, p)));
+  // Every built page: a chapter added later is measured without touching this list.
+  const pages = readdirSync(DIST, { recursive: true, encoding: 'utf8' }).filter((p) => p === 'index.html' || (p.endsWith('/index.html') && !p.startsWith('_'))).sort();
   const island = readdirSync(join(DIST, '_astro')).find((name) => name.startsWith('lab-client.') && name.endsWith('.js'));
   for (const pagePath of pages) {
     const html = readFileSync(join(DIST, pagePath), 'utf8');
