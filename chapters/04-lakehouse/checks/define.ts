@@ -14,7 +14,7 @@ export type LakeCheckContext = CheckContext<LakeEndpoints>;
 /** An S3 client for the store at the chapter's endpoint with this install's keys; destroyed after `use`. */
 export async function withS3<T>(context: LakeCheckContext, use: (client: S3Client) => Promise<T>): Promise<T> {
   const settings = await lakeS3Settings();
-  const client = createS3Client({ ...settings, endpoint: process.env['S3_HOST_ENDPOINT']?.trim() || context.endpoints.s3 });
+  const client = await createS3Client({ ...settings, endpoint: process.env['S3_HOST_ENDPOINT']?.trim() || context.endpoints.s3 });
   try {
     return await use(client);
   } finally {

@@ -27,7 +27,7 @@ type Status = {
 };
 
 async function storeStatus(): Promise<Status['store']> {
-  const client = createS3Client(await lakeS3Settings());
+  const client = await createS3Client(await lakeS3Settings());
   try {
     const buckets = await listBuckets(client, signal);
     const out = [];

@@ -21,7 +21,7 @@ export function lakehousePanel(endpoints: LakeEndpoints): PanelKind {
       const read = async (signal: AbortSignal): Promise<LakehouseView> => {
         try {
           // Keys are read on first use (compose/.env may be written after the server starts).
-          client ??= createS3Client({ ...(await lakeS3Settings()), endpoint: process.env['S3_HOST_ENDPOINT']?.trim() || endpoints.s3 });
+          client ??= await createS3Client({ ...(await lakeS3Settings()), endpoint: process.env['S3_HOST_ENDPOINT']?.trim() || endpoints.s3 });
         } catch (error) {
           const text = error instanceof Error ? error.message : String(error);
           return { kind: 'lakehouse', at: Date.now(), storeReachable: false, storeError: text, buckets: [], tables: [], job: null, flinkReachable: false };
