@@ -149,3 +149,13 @@ export async function waitForText(page: Page, lab: string, text: string, timeout
 export function hasHangul(text: string): boolean {
   return /[\uac00-\ud7a3]/.test(text);
 }
+
+/**
+ * Presses 여기까지 따라잡기 on a step and waits until `lastBefore` (the step right before it in
+ * the same lab) reports its final state: catch-up runs the labs this one builds on first.
+ */
+export async function catchUpStep(page: Page, lab: string, step: string, lastBefore: string, timeoutMs = 10 * 60_000): Promise<StepOutcome> {
+  await recordStatuses(page, lab, lastBefore);
+  await press(card(page, lab, step).locator('[data-lab-action="catchup"]'));
+  return waitForOutcome(page, lab, lastBefore, timeoutMs);
+}
