@@ -507,6 +507,7 @@ export const storeStopped = defineCheck({
     const downSec = stoppedAt ? (Date.now() - stoppedAt) / 1000 : 0;
     const evidence = [`${store.name}: ${store.status}, 멈춘 지 ${downSec.toFixed(0)}초`];
     let noticed = '';
+    let waiting = '';
     try {
       const api = rest(context);
       const job = (await liveJobs(api, context.endpoints.job))[0];
@@ -515,15 +516,17 @@ export const storeStopped = defineCheck({
         const failedAfter = checkpoints.history.filter((c) => c.status === 'FAILED' && stoppedAt !== undefined && c.trigger_timestamp >= stoppedAt).length;
         // The S3 client retries a store that is gone, so the first checkpoint after the stop
         // hangs until its 2-minute timeout instead of failing at once (seen on the real
-        // services); one in progress for over 15 s (they take about a second) is the job noticing.
+        // services). Brought back before that, the store lets the hung checkpoint finish and the
+        // job never fails over (also seen), so the wait lasts until the job really failed.
         const stuck = checkpoints.history.filter((c) => c.status === 'IN_PROGRESS' && stoppedAt !== undefined && c.trigger_timestamp >= stoppedAt && Date.now() - c.trigger_timestamp > 15_000);
         const errors = (exceptions.exceptionHistory?.entries ?? []).filter((e) => stoppedAt !== undefined && e.timestamp >= stoppedAt);
         evidence.push(`잡 ${job.state}, 멈춘 뒤 실패한 체크포인트 ${failedAfter}개, 끝나지 못하고 걸린 체크포인트 ${stuck.length}개${stuck[0] ? ` (#${stuck[0].id}, ${Math.round((Date.now() - stuck[0].trigger_timestamp) / 1000)}초째)` : ''}, 예외 ${errors.length}개${errors[0] ? ` (${errors[0].exceptionName})` : ''}`);
-        if (failedAfter > 0 || stuck.length > 0 || errors.length > 0 || job.state !== 'RUNNING') noticed = `잡이 알아챘습니다: ${job.state}, 실패한 체크포인트 ${failedAfter}개, 스토어를 기다리며 걸린 체크포인트 ${stuck.length}개, 예외 ${errors.length}개.`;
+        if (failedAfter > 0 || errors.length > 0 || job.state !== 'RUNNING') noticed = `잡이 장애로 실패했습니다: ${job.state}, 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개.`;
+        else if (stuck[0]) waiting = `체크포인트 #${stuck[0].id}가 ${Math.round((Date.now() - stuck[0].trigger_timestamp) / 1000)}초째 끝나지 못하고 있습니다. S3 클라이언트가 재시도하는 동안 걸려 있다가 시간 제한(2분)이 지나면 실패하고, 그때 잡이 재시작합니다. 스토어를 그대로 두고 기다리세요.`;
       }
     } catch { /* the job's view is evidence only */ }
     if (downSec < params.minDownSec) return fail(`스토어가 멈춘 지 ${downSec.toFixed(0)}초입니다. ${params.minDownSec}초가 지나도록 그대로 두고, 웹 UI에서 체크포인트가 실패하고 잡이 다시 시작하는 것을 보세요.`, evidence);
-    if (params.minDownSec > 0 && !noticed) return fail(`스토어가 ${downSec.toFixed(0)}초째 멈췄는데 잡에 실패한 체크포인트나 예외가 아직 없습니다. 다음 체크포인트(10초)를 기다리세요.`, evidence);
+    if (params.minDownSec > 0 && !noticed) return fail(`스토어가 ${downSec.toFixed(0)}초째 멈췄는데 잡에 실패한 체크포인트나 예외가 아직 없습니다. ${waiting || '다음 체크포인트(10초)를 기다리세요.'}`, evidence);
     return pass(`${store.name}가 멈췄습니다${downSec >= 1 ? ` (${downSec.toFixed(0)}초째)` : ''}. ${noticed}`, evidence, { downSec: Math.round(downSec) });
   },
 });
