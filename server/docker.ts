@@ -57,8 +57,9 @@ export function demux(buffer: Buffer): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-export async function containerLogs(docker: Docker, container: string, sinceSec?: number): Promise<string> {
-  const options: Docker.ContainerLogsOptions & { follow?: false } = { stdout: true, stderr: true, follow: false, tail: 2000 };
+export async function containerLogs(docker: Docker, container: string, sinceSec?: number, untilSec?: number): Promise<string> {
+  // A bounded window (until) is read whole; otherwise the last 2,000 lines.
+  const options: Docker.ContainerLogsOptions & { follow?: false } = { stdout: true, stderr: true, follow: false, ...(untilSec === undefined ? { tail: 2000 } : { until: untilSec }) };
   if (sinceSec !== undefined) options.since = sinceSec;
   const raw = await docker.getContainer(container).logs(options);
   return demux(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)));

@@ -27,8 +27,7 @@ export const lakehouseChapter = defineChapter({
       memoryMiB: 256,
     },
   ],
-  // labs-pending/ holds query, time-travel and outage: written, not yet proven on the real services.
-  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream'],
+  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream', 'lakehouse-query', 'lakehouse-time-travel', 'lakehouse-outage'],
   panel: { kind: 'lakehouse', with: {} },
   imageBuild: 'image/build.sh',
   // This machine's object-store keys (compose/.env): also on a workshop laptop that builds nothing.

@@ -127,6 +127,19 @@ export class SqlGatewayTimeoutError extends Error {
   }
 }
 
+/**
+ * The caller gave up (its signal aborted, e.g. a check's time ran out) while the query still
+ * ran. A timeout to callers that handle timeouts (the MCP backend words its own budget), but
+ * its message no longer names this query's unused 24-hour budget.
+ */
+export class SqlGatewayAbortedError extends SqlGatewayTimeoutError {
+  constructor() {
+    super(0, '질의를');
+    this.message = '질의가 끝나기 전에 기다릴 시간이 다 되어 멈췄습니다(게이트웨이나 TaskManager가 바쁩니다)';
+    this.name = 'SqlGatewayAbortedError';
+  }
+}
+
 /** The last "Caused by:" line of a Java stack trace: usually the message a human needs. */
 export function rootCauseOf(trace: string): string | null {
   const causes = [...trace.matchAll(/Caused by: ([^\n]+)/g)].map((match) => (match[1] ?? '').trim());
@@ -283,7 +296,9 @@ export class SqlSession {
         next = typeof uri === 'string' ? uri : null;
         if (kind === 'NOT_READY' || rows.length === 0) {
           await sleep(idleWaitMs, signal).catch(() => {
-            throw new SqlGatewayTimeoutError(timeoutMs, '질의를');
+            if (deadline.aborted) throw new SqlGatewayTimeoutError(timeoutMs, '질의를');
+            // The caller's signal, not this query's budget: say so instead of "within 86400 s".
+            throw new SqlGatewayAbortedError();
           });
           idleWaitMs = Math.min(idleWaitMs * 2, 1000);
         } else {

@@ -101,7 +101,11 @@ export const serverStartedLogs = defineCheck({
         continue;
       }
       const since = state.startedAt ? Math.floor(state.startedAt / 1000) - 1 : undefined;
-      const line = (await containerLogs(context.docker, name, since)).split('\n').find((l) => l.includes('Kafka Server started'));
+      // The whole first 10 minutes after the start: the log's last 2,000 lines no longer reach
+      // back to the start line on a broker that has run for ~40 min of labs (4,427 lines seen),
+      // which failed a later chapter's catch-up on a healthy cluster.
+      const until = since === undefined ? undefined : since + 600;
+      const line = (await containerLogs(context.docker, name, since, until)).split('\n').find((l) => l.includes('Kafka Server started'));
       if (line) evidence.push(`${name}: ${line.replace(/^.*?\] /, '').trim()}`);
       else {
         missing.push(name);

@@ -10,7 +10,7 @@ import { compareWithReport, judgedFrom, readCollectorReport, toUnits, formatUnit
 import { FlinkRest, type JobSummary } from '../../03-flink/flink-rest.ts';
 import { parseSnapshotFile, readTableFiles } from '../lake-files.ts';
 import { candlesSince, latestSchema, snapshots, tickCounts } from '../lake.ts';
-import { sql } from '../paimon-query.ts';
+import { sql, sqlString } from '../paimon-query.ts';
 import { bucketExists, listBuckets, listObjects, MissingS3KeysError, readObjectText, summarizePrefix, lakeS3Settings } from '../s3.ts';
 import { defineCheck, errorText, withLake, withS3, type LakeCheckContext } from './define.ts';
 
@@ -344,7 +344,15 @@ export const candlesExact = defineCheck({
       ...[...result.lost, ...result.mismatched, ...result.extra].slice(0, 3).map((p) => `${p.market} ${p.minute}: 장부 ${JSON.stringify(p.expected ?? null)}, 테이블 ${JSON.stringify(p.got ?? [])}`),
       `ticks: ${read.ticks.reduce((s, t) => s + t.ticks, 0)}줄, 같은 (파티션, 오프셋) 중복 ${duplicated}`,
     ];
-    const metrics = { compared: result.compared, matched: result.matched, lost: result.lost.length, mismatched: result.mismatched.length, extra: result.extra.length, duplicatedTicks: duplicated, queryMs: read.queryMs, rows: read.rows.length };
+    const ledgerTicks = Object.values(report.markets).reduce((sum, m) => sum + Object.entries(m.minutes)
+      .filter(([minute]) => minute >= (result.since ?? '') && result.newestMinute !== undefined && minute < result.newestMinute)
+      .reduce((acc, [, count]) => acc + count.ticks, 0), 0);
+    evidence.push(`비교한 분들의 장부 체결 ${ledgerTicks}건`);
+    const metrics = { ledgerTicks, compared: result.compared, matched: result.matched, lost: result.lost.length, mismatched: result.mismatched.length, extra: result.extra.length, duplicatedTicks: duplicated, queryMs: read.queryMs, rows: read.rows.length };
+    // Nothing compared proves nothing: no judged minute has a closed, committed candle yet.
+    if (result.compared === 0) {
+      return fail(`아직 비교할 캔들이 없습니다: ${result.since} 이후 닫히고 커밋된 분의 캔들이 candles_1m에 하나도 없습니다(배치 조회 ${read.rows.length}줄). 수집기를 켜 둔 채, 스트리밍 잡 ${context.endpoints.job}이 RUNNING인지(lakehouse-stream 실습) 보고 기다리세요. 수집기를 켠 다음 분이 닫히고(워터마크) 그 뒤 체크포인트(10초)가 커밋돼야 보이므로 보통 2~3분 걸립니다.`, evidence, metrics);
+    }
     if (duplicated > 0) return fail(`ticks에 같은 Kafka 레코드가 두 번 들어간 줄이 ${duplicated}개 있습니다. 스트리밍 잡을 두 번 제출했는지 웹 UI에서 보세요.`, evidence, metrics);
     if (result.lost.length > 0) return fail(`장부에는 체결이 있는데 테이블에 캔들이 없는 마켓·분이 ${result.lost.length}개 있습니다. 잡이 RUNNING인지, 그 분이 닫힌 뒤 체크포인트가 지났는지 보고 1분 뒤 다시 확인하세요.`, evidence, metrics);
     if (result.mismatched.length > 0) return fail(`체결 수나 거래량이 장부와 다른 캔들이 ${result.mismatched.length}개 있습니다. 같은 토픽에 다른 프로그램이 썼거나 정정 실습의 캔들이 섞였는지 보세요.`, evidence, metrics);
@@ -354,10 +362,15 @@ export const candlesExact = defineCheck({
       const outageMinute = stoppedAt === undefined ? undefined : new Date(stoppedAt).toISOString().slice(0, 16) + 'Z';
       evidence.push(`스토어가 멈춘 분: ${outageMinute ?? '-'}`);
       if (!outageMinute || outageMinute < from) return fail('수집기를 켠 뒤에 스토어를 멈춘 기록이 없습니다. 앞 단계(스토어 멈추기)를 먼저 하세요.', evidence, metrics);
-      if (!(result.newestMinute && outageMinute < result.newestMinute)) return fail(`스토어가 멈춘 분(${outageMinute})이 아직 닫히고 커밋되지 않아 비교하지 못했습니다. 수집기를 켜 둔 채 1~2분 뒤 다시 실행하세요.`, evidence, metrics);
+      const store = await containerState(context.docker, context.endpoints.containers.store);
+      const backMinute = store.running && store.startedAt && stoppedAt !== undefined && store.startedAt > stoppedAt ? new Date(store.startedAt).toISOString().slice(0, 16) + 'Z' : undefined;
+      evidence.push(`스토어가 돌아온 분: ${backMinute ?? '-'}`);
+      if (!backMinute) return fail('오브젝트 스토어가 아직 돌아오지 않았습니다. docker compose --profile lakehouse up -d --wait object-store 로 켜세요.', evidence, metrics);
+      // Every minute from the stop through the return must be among the judged ones, not just the first.
+      if (!(result.newestMinute && backMinute < result.newestMinute)) return fail(`장애 구간(${outageMinute}~${backMinute})의 분이 아직 모두 닫히고 커밋되지 않아 끝까지 비교하지 못했습니다(지금 비교한 분은 ${result.newestMinute ?? '-'} 전까지). 수집기를 켜 둔 채 1~2분 뒤 다시 확인하세요.`, evidence, metrics);
     }
-    if (!(perMarket >= params.minMinutes)) return fail(`아직 닫히고 커밋된 분이 마켓마다 ${Number.isFinite(perMarket) ? perMarket : 0}개뿐입니다(기대 ${params.minMinutes}개 이상). 수집기를 1~2분 더 돌린 뒤 다시 실행하세요.`, evidence, metrics);
-    return pass(`Paimon의 1분 캔들 ${result.compared}개(마켓×분)가 3편의 장부와 체결 수·거래량까지 정확히 같습니다. 배치 조회 ${(read.queryMs / 1000).toFixed(1)}초.`, evidence, metrics);
+    if (!(Number.isFinite(perMarket) && perMarket >= params.minMinutes)) return fail(`아직 닫히고 커밋된 분이 마켓마다 ${Number.isFinite(perMarket) ? perMarket : 0}개뿐입니다(기대 ${params.minMinutes}개 이상). 수집기를 1~2분 더 돌린 뒤 다시 실행하세요.`, evidence, metrics);
+    return pass(`Paimon의 1분 캔들 ${result.compared}개(마켓×분, 장부 체결 ${ledgerTicks}건)가 3편의 장부와 체결 수·거래량까지 정확히 같습니다: 빠짐 0, 불일치 0, ticks 중복 0. 배치 조회 ${(read.queryMs / 1000).toFixed(1)}초.`, evidence, metrics);
   },
 });
 
@@ -408,30 +421,68 @@ export const upsertOneRow = defineCheck({
   },
 });
 
-/** The time-travel script printed its three answers, and they are what the snapshots say. */
+/**
+ * The time-travel script ran and what it printed is what the snapshots hold. Independent
+ * reading: the tag's snapshot id comes from the tag file in the store (not from the script),
+ * the corrected candle is read by that snapshot id and as it is now, and the terminal's
+ * before/now line must carry exactly those numbers, one tick apart (40-upsert.sql added one).
+ */
 export const timeTravelOutput = defineCheck({
   name: 'lakehouse-time-travel-output',
   params: z.object({ terminal: terminalParam }).strict(),
   async verify(context, params) {
     const printed = context.output(params.terminal);
     const error = printed.split('\n').find((line) => /\[ERROR\]/.test(line));
-    if (error) return fail(`SQL 클라이언트가 오류를 냈습니다: ${error.trim().slice(0, 200)}. 스냅샷 1번이 만료됐다면 50-time-travel.sql의 번호를 가장 오래된 스냅샷으로 바꾸세요.`);
-    const labels = ['rows_at_snapshot_1', 'rows_now', 'rows_1_minute_ago', 'ticks_before'];
+    if (error) return fail(`SQL 클라이언트가 오류를 냈습니다: ${error.trim().slice(0, 200)}. 스냅샷 1번이 만료됐다면 50-time-travel.sql의 번호를 $snapshots에서 가장 오래된 번호로 바꿔 다시 실행하세요.`);
+    const labels = ['rows_at_snapshot_1', 'rows_now', 'ticks_before', 'ticks_now'];
     const missing = labels.filter((label) => !printed.includes(label));
     if (missing.length > 0) return fail(`터미널에 타임 트래블 결과(${missing.join(', ')})가 아직 없습니다. docker compose run --rm sql-client -i /sql-lake/00-catalog.sql -f /sql-lake/50-time-travel.sql 을 실행하고 끝날 때까지 기다리세요.`);
-    let counts;
+    // The tag-join row: | KRW-BTC | 2026-11-30 19:31 | 12 | 13 | 0.1 | 0.6 | (40-upsert.sql's rows have one integer, not two).
+    const rows = [...printed.matchAll(/\|\s*(KRW-[A-Z]+)\s*\|\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2})\s*\|\s*(\d+)\s*\|\s*(\d+)\s*\|/g)];
+    const shown = rows.at(-1);
+    if (!shown) return fail('타임 트래블 출력에 정정 전과 지금이 다른 캔들 줄이 없습니다. 정정(lakehouse-time-travel의 첫 단계, 40-upsert.sql)을 먼저 하고 50-time-travel.sql을 다시 실행하세요.');
+    let tagFile;
     try {
-      counts = await withLake(context, async (session) => {
+      tagFile = await withS3(context, (client) => readObjectText(client, context.endpoints.bucket, 'warehouse/upbit.db/candles_1m/tag/tag-before-correction', context.signal));
+    } catch (e) {
+      return fail(s3Trouble(context, e));
+    }
+    if (tagFile === null) return fail('태그 before-correction이 오브젝트 스토어에 없습니다. 첫 단계(40-upsert.sql)로 정정을 먼저 하세요.');
+    const tagSnapshot = parseSnapshotFile(tagFile).id;
+    let read;
+    try {
+      read = await withLake(context, async (session) => {
+        const candle = (hint: ReturnType<typeof sql>) => session.query(
+          sql`SELECT DATE_FORMAT(window_start, 'yyyy-MM-dd HH:mm') AS kst, ticks, CAST(volume AS STRING) AS volume
+              FROM upbit.candles_1m ${hint}
+              WHERE market = 'KRW-BTC' ORDER BY window_start LIMIT 1`,
+          { maxRows: 1, signal: context.signal },
+        );
+        const atTag = await candle(sql`/*+ OPTIONS('scan.snapshot-id' = ${sqlString(String(tagSnapshot))}) */`);
+        const now = await candle(sql``);
         const first = await session.query(sql`SELECT COUNT(*) FROM upbit.candles_1m /*+ OPTIONS('scan.snapshot-id' = '1') */`, { maxRows: 1, signal: context.signal });
-        const now = await session.query(sql`SELECT COUNT(*) FROM upbit.candles_1m`, { maxRows: 1, signal: context.signal });
-        return { first: Number(first.rows[0]?.fields[0]), now: Number(now.rows[0]?.fields[0]) };
+        const count = await session.query(sql`SELECT COUNT(*) FROM upbit.candles_1m`, { maxRows: 1, signal: context.signal });
+        const pick = (r: typeof atTag) => ({ kst: String(r.rows[0]?.fields[0] ?? ''), ticks: Number(r.rows[0]?.fields[1]), volume: String(r.rows[0]?.fields[2] ?? '') });
+        return { atTag: pick(atTag), now: pick(now), first: Number(first.rows[0]?.fields[0]), rowsNow: Number(count.rows[0]?.fields[0]) };
       });
     } catch (e) {
-      return fail(`SQL 게이트웨이로 과거 스냅샷을 읽지 못했습니다 (${errorText(e)}).`);
+      return fail(`SQL 게이트웨이로 과거 스냅샷을 읽지 못했습니다 (${errorText(e)}). 스냅샷 1번이 만료됐는지 candles_1m$snapshots에서 보세요.`);
     }
-    const evidence = [`스냅샷 1번 때 ${counts.first}줄, 지금 ${counts.now}줄`];
-    if (!(counts.now > counts.first)) return fail('지금 테이블이 스냅샷 1번 때보다 크지 않습니다. 스트리밍 잡이 수집기의 시세로 새 캔들을 커밋한 뒤에 다시 실행하세요.', evidence);
-    return pass(`같은 테이블을 스냅샷 1번(${counts.first}줄), 1분 전 시각, 정정 전 태그로 읽었습니다. 지금은 ${counts.now}줄입니다.`, evidence, { rowsAtSnapshot1: counts.first, rowsNow: counts.now });
+    const printedBefore = Number(shown[3]);
+    const printedNow = Number(shown[4]);
+    const evidence = [
+      `태그 파일 tag-before-correction → 스냅샷 #${tagSnapshot}`,
+      `KRW-BTC 첫 캔들(${read.now.kst}, 한국 시각): 스냅샷 #${tagSnapshot}에서 ticks ${read.atTag.ticks} 거래량 ${read.atTag.volume}, 지금 ticks ${read.now.ticks} 거래량 ${read.now.volume}`,
+      `터미널: ${shown[1]} ${shown[2]} ticks_before ${printedBefore}, ticks_now ${printedNow}`,
+      `줄 수: 스냅샷 1번 ${read.first}, 지금 ${read.rowsNow}`,
+    ];
+    const metrics = { tagSnapshot, ticksAtTag: read.atTag.ticks, ticksNow: read.now.ticks, rowsAtSnapshot1: read.first, rowsNow: read.rowsNow };
+    if (!(read.now.ticks === read.atTag.ticks + 1)) return fail(`정정한 캔들의 ticks가 태그 때 ${read.atTag.ticks}, 지금 ${read.now.ticks}입니다(기대: 정확히 1 차이). 정정(40-upsert.sql)이 커밋되지 않았거나 두 번 실행됐습니다. 첫 단계의 확인이 통과하는지 먼저 보세요.`, evidence, metrics);
+    if (printedBefore !== read.atTag.ticks || printedNow !== read.now.ticks || shown[2] !== read.now.kst) {
+      return fail(`터미널에 나온 값(${shown[2]} ticks ${printedBefore} → ${printedNow})이 지금 다시 읽은 스냅샷 #${tagSnapshot}과 최신 스냅샷의 값(${read.now.kst} ticks ${read.atTag.ticks} → ${read.now.ticks})과 다릅니다. 50-time-travel.sql을 다시 실행하세요.`, evidence, metrics);
+    }
+    if (!(read.rowsNow > read.first)) return fail(`지금 테이블(${read.rowsNow}줄)이 스냅샷 1번 때(${read.first}줄)보다 크지 않습니다. 스트리밍 잡이 새 캔들을 커밋한 뒤에 다시 실행하세요.`, evidence, metrics);
+    return pass(`태그가 가리키는 스냅샷 #${tagSnapshot}을 번호로 다시 읽으니 정정한 캔들(${read.now.kst})의 ticks가 ${read.atTag.ticks}, 지금은 ${read.now.ticks}로 터미널 출력과 같습니다. 줄 수는 스냅샷 1번 ${read.first}줄, 지금 ${read.rowsNow}줄.`, evidence, metrics);
   },
 });
 
@@ -456,19 +507,26 @@ export const storeStopped = defineCheck({
     const downSec = stoppedAt ? (Date.now() - stoppedAt) / 1000 : 0;
     const evidence = [`${store.name}: ${store.status}, 멈춘 지 ${downSec.toFixed(0)}초`];
     let noticed = '';
+    let waiting = '';
     try {
       const api = rest(context);
       const job = (await liveJobs(api, context.endpoints.job))[0];
       if (job) {
         const [checkpoints, exceptions] = await Promise.all([api.checkpoints(job.jid), api.exceptions(job.jid, 3).catch(() => ({}) as { exceptionHistory?: undefined })]);
         const failedAfter = checkpoints.history.filter((c) => c.status === 'FAILED' && stoppedAt !== undefined && c.trigger_timestamp >= stoppedAt).length;
+        // The S3 client retries a store that is gone, so the first checkpoint after the stop
+        // hangs until its 2-minute timeout instead of failing at once (seen on the real
+        // services). Brought back before that, the store lets the hung checkpoint finish and the
+        // job never fails over (also seen), so the wait lasts until the job really failed.
+        const stuck = checkpoints.history.filter((c) => c.status === 'IN_PROGRESS' && stoppedAt !== undefined && c.trigger_timestamp >= stoppedAt && Date.now() - c.trigger_timestamp > 15_000);
         const errors = (exceptions.exceptionHistory?.entries ?? []).filter((e) => stoppedAt !== undefined && e.timestamp >= stoppedAt);
-        evidence.push(`잡 ${job.state}, 멈춘 뒤 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개${errors[0] ? ` (${errors[0].exceptionName})` : ''}`);
-        if (failedAfter > 0 || errors.length > 0 || job.state !== 'RUNNING') noticed = `잡이 알아챘습니다: ${job.state}, 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개.`;
+        evidence.push(`잡 ${job.state}, 멈춘 뒤 실패한 체크포인트 ${failedAfter}개, 끝나지 못하고 걸린 체크포인트 ${stuck.length}개${stuck[0] ? ` (#${stuck[0].id}, ${Math.round((Date.now() - stuck[0].trigger_timestamp) / 1000)}초째)` : ''}, 예외 ${errors.length}개${errors[0] ? ` (${errors[0].exceptionName})` : ''}`);
+        if (failedAfter > 0 || errors.length > 0 || job.state !== 'RUNNING') noticed = `잡이 장애로 실패했습니다: ${job.state}, 실패한 체크포인트 ${failedAfter}개, 예외 ${errors.length}개.`;
+        else if (stuck[0]) waiting = `체크포인트 #${stuck[0].id}가 ${Math.round((Date.now() - stuck[0].trigger_timestamp) / 1000)}초째 끝나지 못하고 있습니다. S3 클라이언트가 재시도하는 동안 걸려 있다가 시간 제한(2분)이 지나면 실패하고, 그때 잡이 재시작합니다. 스토어를 그대로 두고 기다리세요.`;
       }
     } catch { /* the job's view is evidence only */ }
     if (downSec < params.minDownSec) return fail(`스토어가 멈춘 지 ${downSec.toFixed(0)}초입니다. ${params.minDownSec}초가 지나도록 그대로 두고, 웹 UI에서 체크포인트가 실패하고 잡이 다시 시작하는 것을 보세요.`, evidence);
-    if (params.minDownSec > 0 && !noticed) return fail(`스토어가 ${downSec.toFixed(0)}초째 멈췄는데 잡에 실패한 체크포인트나 예외가 아직 없습니다. 다음 체크포인트(10초)를 기다리세요.`, evidence);
+    if (params.minDownSec > 0 && !noticed) return fail(`스토어가 ${downSec.toFixed(0)}초째 멈췄는데 잡에 실패한 체크포인트나 예외가 아직 없습니다. ${waiting || '다음 체크포인트(10초)를 기다리세요.'}`, evidence);
     return pass(`${store.name}가 멈췄습니다${downSec >= 1 ? ` (${downSec.toFixed(0)}초째)` : ''}. ${noticed}`, evidence, { downSec: Math.round(downSec) });
   },
 });
