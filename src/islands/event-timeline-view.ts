@@ -4,7 +4,7 @@
 // drawing functions; the DOM handling is written once here.
 import type { PanelSnapshot } from '../../server/wire.ts';
 import type { PanelView } from './panels.ts';
-import { clockTime } from './panel-text.ts';
+import { renderTimeline } from './panel-text.ts';
 
 export interface EventTimelineParts<Snapshot> {
   /** The panel's attributes are data-<prefix>-body, data-<prefix>-timeline and data-<prefix>-live. */
@@ -53,22 +53,6 @@ export class EventTimelineView<Snapshot extends PanelSnapshot & { events: readon
   }
 
   #renderTimeline(): void {
-    const list = this.#timeline;
-    if (!list) return;
-    const items = this.#history.map(({ at, text }) => {
-      const item = document.createElement('li');
-      const time = document.createElement('time');
-      time.dateTime = new Date(at).toISOString();
-      time.textContent = clockTime(at);
-      item.append(time, ' ', text);
-      return item;
-    });
-    if (items.length === 0) {
-      const empty = document.createElement('li');
-      empty.className = this.#parts.mutedClass;
-      empty.textContent = '아직 변화가 없습니다';
-      items.push(empty);
-    }
-    list.replaceChildren(...items);
+    if (this.#timeline) renderTimeline(this.#timeline, this.#history, this.#parts.mutedClass);
   }
 }

@@ -2,7 +2,7 @@
 // timeline and announces changes politely. Drawing rules live in view.ts.
 import type { PanelView } from '../../../../src/islands/panels.ts';
 import type { ClusterSnapshot } from '../snapshot.ts';
-import { clockTime } from '../../../../src/islands/panel-text.ts';
+import { renderTimeline } from '../../../../src/islands/panel-text.ts';
 import { ClusterTimeline, describeSnapshot, renderClusterSvg } from './view.ts';
 
 export class ClusterPanelView implements PanelView<ClusterSnapshot> {
@@ -39,22 +39,6 @@ export class ClusterPanelView implements PanelView<ClusterSnapshot> {
   }
 
   #renderTimeline(): void {
-    const list = this.#timeline;
-    if (!list) return;
-    const items = this.#history.entries.map(({ at, text }) => {
-      const item = document.createElement('li');
-      const time = document.createElement('time');
-      time.dateTime = new Date(at).toISOString();
-      time.textContent = clockTime(at);
-      item.append(time, ' ', text);
-      return item;
-    });
-    if (items.length === 0) {
-      const empty = document.createElement('li');
-      empty.className = 'cl-muted';
-      empty.textContent = '아직 변화가 없습니다';
-      items.push(empty);
-    }
-    list.replaceChildren(...items);
+    if (this.#timeline) renderTimeline(this.#timeline, this.#history.entries, 'cl-muted');
   }
 }
