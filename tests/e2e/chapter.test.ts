@@ -8,10 +8,10 @@ import { after, before, test } from 'node:test';
 import { courseLabs as loadLabs } from '../../chapters/index.ts';
 import { kafkaChapter } from '../../chapters/02-kafka/chapter.ts';
 import type { Lab } from '../../server/labs.ts';
-import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
-import { launchBrowser, screenshotPath, sleep, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
+import { screenshotPath, sleep, type BrowserSession, type LabServer } from '../../tools/harness.ts';
 import {
   card,
+  openChapterFromNothing,
   checkStep,
   hasHangul,
   openDock,
@@ -34,15 +34,7 @@ function page() {
 }
 
 before(async () => {
-  // The course starts from nothing: whatever an earlier suite left running would make the
-  // first "must fail" check pass.
-  await requireDocker();
-  await teardownCluster();
-  server = await startLabServer();
-  session = await launchBrowser();
-  await page().goto(server.openUrl);
-  await page().goto(new URL(CHAPTER, server.baseUrl).href);
-  await waitForLive(page());
+  ({ server, session } = await openChapterFromNothing(CHAPTER));
 }, { timeout: 180_000 });
 
 after(async () => {

@@ -6,9 +6,9 @@
 // tests/integration/labs.test.ts. Starts from nothing and leaves nothing running.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
-import { launchBrowser, screenshotPath, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
-import { card, catchUpStep, checkStep, hasHangul, openDock, runStep, selectTab, waitForLive, waitForText } from './page-driver.ts';
+import { teardownCluster } from '../helpers/cluster.ts';
+import { screenshotPath, type BrowserSession, type LabServer } from '../../tools/harness.ts';
+import { card, catchUpStep, checkStep, hasHangul, openChapterFromNothing, openDock, runStep, selectTab, waitForText } from './page-driver.ts';
 
 const CHAPTER = '/04-lakehouse/';
 let server: LabServer | undefined;
@@ -20,13 +20,7 @@ function page() {
 }
 
 before(async () => {
-  await requireDocker();
-  await teardownCluster();
-  server = await startLabServer();
-  session = await launchBrowser();
-  await page().goto(server.openUrl);
-  await page().goto(new URL(CHAPTER, server.baseUrl).href);
-  await waitForLive(page());
+  ({ server, session } = await openChapterFromNothing(CHAPTER));
 }, { timeout: 180_000 });
 
 after(async () => {

@@ -3,7 +3,8 @@
 // shows and search its scrollback. Selectors are the data-* attributes the components render
 // (src/components/*.astro), never styling classes, so layout changes do not break the tests.
 import type { Locator, Page } from 'playwright-core';
-import { sleep } from '../../tools/harness.ts';
+import { launchBrowser, sleep, startLabServer, type BrowserSession, type LabServer } from '../../tools/harness.ts';
+import { requireDocker, teardownCluster } from '../helpers/cluster.ts';
 
 export type FinalStatus = 'passed' | 'failed';
 
@@ -158,4 +159,20 @@ export async function catchUpStep(page: Page, lab: string, step: string, lastBef
   await recordStatuses(page, lab, lastBefore);
   await press(card(page, lab, step).locator('[data-lab-action="catchup"]'));
   return waitForOutcome(page, lab, lastBefore, timeoutMs);
+}
+
+/**
+ * A chapter page as a learner first sees it, from nothing: whatever an earlier suite left
+ * running is torn down (it would make the first "must fail" check pass), then a lab server and
+ * a browser start, the tokened URL sets the cookie, and the page reports the server live.
+ */
+export async function openChapterFromNothing(chapterPath: string): Promise<{ server: LabServer; session: BrowserSession }> {
+  await requireDocker();
+  await teardownCluster();
+  const server = await startLabServer();
+  const session = await launchBrowser();
+  await session.page.goto(server.openUrl);
+  await session.page.goto(new URL(chapterPath, server.baseUrl).href);
+  await waitForLive(session.page);
+  return { server, session };
 }
