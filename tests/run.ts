@@ -2,7 +2,8 @@
 // Docker is checked first: a missing engine fails the run with how to start it, it never
 // skips the cluster tests. Suites run one after another since they share one cluster.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { probeDockerEngine } from '../server/preflight/index.ts';
 import { REPO_ROOT } from '../server/paths.ts';
@@ -23,6 +24,13 @@ function step(title: string, command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
+const digestDir = mkdtempSync(join(tmpdir(), 'upbit-test-digest-'));
+/** node --test arguments that keep the usual spec output and also write a failures-only digest. */
+function reporters(suite: string): string[] {
+  return ['--test-reporter=spec', '--test-reporter-destination=stdout',
+    `--test-reporter=${join(REPO_ROOT, 'tests', 'failure-digest.ts')}`, `--test-reporter-destination=${join(digestDir, `${suite}.txt`)}`];
+}
+
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
 const node = process.execPath;
@@ -32,7 +40,7 @@ if (want('typecheck')) {
   results.push(['astro sync', step('astro sync', node, ['node_modules/astro/bin/astro.mjs', 'sync'])]);
   results.push(['typecheck', step('typecheck', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'])]);
 }
-if (want('unit')) results.push(['unit', step('unit tests', node, ['--test', ...files(join(REPO_ROOT, 'tests', 'unit'))])]);
+if (want('unit')) results.push(['unit', step('unit tests', node, ['--test', ...reporters('unit'), ...files(join(REPO_ROOT, 'tests', 'unit'))])]);
 
 if (want('integration') || want('e2e')) {
   const engine = await probeDockerEngine();
@@ -43,18 +51,24 @@ if (want('integration') || want('e2e')) {
     process.exit(1);
   }
   // Every suite has its own file; --test-concurrency=1 keeps them from sharing the cluster at once.
-  if (want('integration')) results.push(['integration', step('integration tests (real cluster)', node, ['--test', '--test-concurrency=1', ...files(join(REPO_ROOT, 'tests', 'integration'))])]);
+  if (want('integration')) results.push(['integration', step('integration tests (real cluster)', node, ['--test', '--test-concurrency=1', ...reporters('integration'), ...files(join(REPO_ROOT, 'tests', 'integration'))])]);
   if (want('e2e')) {
     const e2e = files(join(REPO_ROOT, 'tests', 'e2e'));
     if (!findChromium()) {
       // Same rule as Docker: a missing browser fails the suite with how to get one, never skips it.
       console.error(`\n${noBrowserHelp()}`);
       results.push(['e2e', false]);
-    } else if (e2e.length > 0) results.push(['e2e', step('browser end-to-end tests', node, ['--test', '--test-concurrency=1', ...e2e])]);
+    } else if (e2e.length > 0) results.push(['e2e', step('browser end-to-end tests', node, ['--test', '--test-concurrency=1', ...reporters('e2e'), ...e2e])]);
   }
 }
 
 const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
+for (const suite of ['unit', 'integration', 'e2e']) {
+  let digest = '';
+  try { digest = readFileSync(join(digestDir, `${suite}.txt`), 'utf8').trim(); } catch { /* the suite did not run */ }
+  if (digest) console.log(`\n=== why ${suite} tests failed ===\n${digest}`);
+}
+rmSync(digestDir, { recursive: true, force: true });
 const passedCount = results.length - failed.length;
 console.log(`\nsuites: ${passedCount} passed, ${failed.length} failed${failed.length ? ` (${failed.join(', ')})` : ''}`);
 process.exit(failed.length === 0 ? 0 : 1);

@@ -46,6 +46,18 @@ async function catchUpOutsideWalk(labId: string, always = false): Promise<void> 
   for (const id of closure(labId)) caught.add(id);
 }
 
+/**
+ * The last lines each of the lab's terminals printed, for a failed step's message: a CI log
+ * keeps only the failure, and the reason a check failed is usually on the learner's screen.
+ */
+function terminalTails(labId: string, names: readonly string[], lines = 25): string {
+  return names.map((name) => {
+    const text = runtime.pool.get(labId, name)?.textSince(0) ?? '';
+    const tail = text.replace(/\r/g, '').split('\n').filter((line) => line.trim() !== '').slice(-lines);
+    return `--- terminal ${labId}/${name} (last ${tail.length} lines) ---\n${tail.join('\n')}`;
+  }).join('\n');
+}
+
 before(async () => {
   await requireDocker();
   if (!ONLY) await teardownCluster();
@@ -78,7 +90,7 @@ for (const labId of WALK) {
         assert.equal(before.status, 'failed', `${lab.id}/${step.id} passed before its step: ${before.result?.summary}`);
         assert.match(before.result!.summary, HANGUL, 'the reason is in Korean');
         const afterRun = await runtime.engine.run(lab.id, step.id);
-        assert.equal(afterRun.status, 'passed', `${lab.id}/${step.id}: ${afterRun.result?.summary}\n${afterRun.result?.evidence.join('\n')}`);
+        assert.equal(afterRun.status, 'passed', `${lab.id}/${step.id}: ${afterRun.result?.summary}\n${afterRun.result?.evidence.join('\n')}\n${terminalTails(lab.id, lab.terminals)}`);
         if ((lab.id.startsWith('flink-') || lab.id.startsWith('lakehouse-')) && afterRun.result?.metrics) console.log(`# ${lab.id}/${step.id} ${JSON.stringify(afterRun.result.metrics)}`);
         if (lab.id === 'failover' && step.id === 'verify') {
           assert.equal(afterRun.result?.metrics?.['lost'], 0);

@@ -61,7 +61,9 @@ export async function ensureTopic(admin: Admin, topic: string, partitions = 3, r
       lastProblem = 'a partition has no leader yet';
     } catch (error) {
       lastProblem = describeKafkaError(error);
-      if (!/UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE|TOPIC_ALREADY_EXISTS|NOT_CONTROLLER/.test(lastProblem)) throw error;
+      // INVALID_REPLICATION_FACTOR right after `up`: a broker's port is open before it has
+      // registered with the controller, so for a moment the cluster counts fewer than three.
+      if (!/UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE|TOPIC_ALREADY_EXISTS|NOT_CONTROLLER|INVALID_REPLICATION_FACTOR|REQUEST_TIMED_OUT|Connection|ECONNREFUSED/i.test(lastProblem)) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topic ${topic} has no leader for every partition after ${withinMs / 1000} s (${lastProblem})`);
     await new Promise((resolve) => setTimeout(resolve, 250));
