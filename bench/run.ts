@@ -157,10 +157,17 @@ class BenchSocket {
   }
 
   /** Asks for a lab's live panel like the page does; returns a count of snapshots pushed. */
+  /** Latest panel snapshot this tab received (for the stopped-broker figure). */
+  lastSnapshot: unknown = null;
+
   watchPanel(lab: string): () => number {
     let count = 0;
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!isBinary && (JSON.parse(data.toString('utf8')) as ServerMessage).type === 'panel.snapshot') count++;
+      if (isBinary) return;
+      const message = JSON.parse(data.toString('utf8')) as ServerMessage;
+      if (message.type !== 'panel.snapshot') return;
+      count++;
+      this.lastSnapshot = message.snapshot;
     });
     this.ws.send(JSON.stringify({ type: 'panel.watch', lab, on: true }));
     return () => count;
@@ -419,6 +426,22 @@ async function observerFigures(): Promise<void> {
         extra: { snapshotsPushed: snapshots },
       });
     }
+    // The idle pace must not hide a stop: from `docker stop kafka-2` returning to a tab's
+    // picture showing kafka-2 stopped (the loop is at its idle pace by now).
+    const tab = tabs[0]!;
+    const shows = (state: string) => ((tab.socket.lastSnapshot as { brokers?: Array<{ container: string; state: string }> } | null)?.brokers ?? []).some((b) => b.container === 'kafka-2' && b.state === state);
+    await run('docker', ['stop', 'kafka-2']);
+    const stopReturned = Date.now();
+    while (!shows('stopped') && Date.now() - stopReturned < 20_000) await sleep(20);
+    const seenMs = shows('stopped') ? Date.now() - stopReturned : null;
+    record({
+      name: 'stopped broker shown in the panel (idle loop)',
+      value: seenMs,
+      unit: 'ms',
+      method: 'after the 5-tab CPU window (observer at its idle pace): time from `docker stop kafka-2` returning to a watching tab receiving a kafka-cluster snapshot with kafka-2 stopped; kafka-2 started again afterwards',
+      ...(seenMs === null ? { error: 'not shown within 20 s' } : {}),
+    });
+    await run('docker', ['start', 'kafka-2']);
   } finally {
     for (const tab of tabs) tab.socket.close();
     await server.dispose();

@@ -111,6 +111,8 @@ export function defineChapter(input: ChapterManifestInput): ChapterManifest {
  */
 export interface PanelSource {
   watch(options: Record<string, unknown>, listener: (snapshot: PanelSnapshot) => void): () => void;
+  /** A lab step started or ended, so the picture may change soon: a source that slows down while idle speeds up. */
+  nudge?(): void;
   dispose(): Promise<void>;
 }
 

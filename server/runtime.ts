@@ -49,9 +49,15 @@ export function createLabRuntime(course: CourseParts, options: RuntimeOptions = 
   if (options.pollIntervalMs !== undefined) engineOptions.pollIntervalMs = options.pollIntervalMs;
   const engine = new LabEngine(engineOptions);
   const panels = new PanelHub({ labs, kinds: course.panels, docker, stateDir });
+  // A step starting or ending is when the cluster is about to change: live panels that slow
+  // down while nothing happens go back to their full pace.
+  const stopNudging = engine.onState((state) => {
+    if (state.status === 'running' || state.status === 'passed' || state.status === 'failed') panels.nudge();
+  });
   return {
     labs, docker, pool, engine, panels,
     dispose: async () => {
+      stopNudging();
       await Promise.all([pool.dispose(), panels.dispose()]);
     },
   };

@@ -50,6 +50,11 @@ export class PanelHub {
     return source.watch(panel.with, listener);
   }
 
+  /** Tells every running source that a lab step started or ended. */
+  nudge(): void {
+    for (const source of this.#sources.values()) source.nudge?.();
+  }
+
   async dispose(): Promise<void> {
     this.#disposed = true;
     const sources = [...this.#sources.values()];

@@ -16,6 +16,7 @@ export function kafkaClusterPanel(endpoints: KafkaEndpoints): PanelKind {
       const observer = new ClusterObserver({ docker, endpoints });
       return {
         watch: (options, listener) => observer.watch(Options.parse(options).topic, listener),
+        nudge: () => observer.nudge(),
         dispose: () => observer.dispose(),
       };
     },

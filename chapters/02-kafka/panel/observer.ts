@@ -2,7 +2,10 @@
 // server, shared by every tab: a single poll loop runs while anyone watches, fetches once for
 // all watched topics, and each tab gets a snapshot only when its picture changed. Expensive
 // readings (container memory, the quorum leader) refresh in the background on their own,
-// slower clocks so they never hold up the 500 ms poll.
+// slower clocks so they never hold up the 500 ms poll. While the picture stays the same the
+// pace slows (to 4 s); Docker's event stream, a lab step starting or ending (`nudge`) and any
+// change bring it back to 500 ms at once, so an idle watching tab costs little and a stopped
+// broker still shows within a second.
 import type Docker from 'dockerode';
 import { ListenerGate, systemClock, type GateClock } from '../../../server/panels/gate.ts';
 import { withJosa } from '../../../server/korean.ts';
@@ -37,6 +40,21 @@ export const MEMORY_EVERY_MS = 5000;
 const BACKOFF_FIRST_MS = 1000;
 const BACKOFF_MAX_MS = 10_000;
 
+/** The slowest idle pace while Docker's event feed is live (a stop reaches us through it). */
+export const IDLE_MAX_MS = 4000;
+/** Without the feed, a stopped broker is noticed only by polling: keep well under 2 s. */
+export const IDLE_MAX_WITHOUT_FEED_MS = 1500;
+
+/**
+ * The pause after a poll that changed nothing, by how many such polls came in a row: the
+ * normal pace for 2 s, then 1 s, 2 s, and the idle maximum.
+ */
+export function idleDelayMs(intervalMs: number, quietPolls: number, feedLive: boolean): number {
+  const ceiling = feedLive ? IDLE_MAX_MS : IDLE_MAX_WITHOUT_FEED_MS;
+  const steps = [intervalMs, 1000, 2000, ceiling];
+  return Math.min(steps[Math.min(Math.floor(quietPolls / 4), steps.length - 1)]!, ceiling);
+}
+
 /** 1 s, 2 s, 4 s, 8 s, then 10 s for every further failure in a row. */
 export function backoffDelayMs(failuresInRow: number): number {
   return Math.min(BACKOFF_FIRST_MS * 2 ** Math.max(0, failuresInRow - 1), BACKOFF_MAX_MS);
@@ -50,6 +68,8 @@ interface TopicState {
   latest: ClusterSnapshot | undefined;
   /** Whether `latest` was built before the quorum had ever been read. */
   latestWithoutQuorum: boolean;
+  /** What the picture shows, without times and memory figures: equal means nothing happened. */
+  signature: string;
 }
 
 export class ClusterObserver {
@@ -67,6 +87,9 @@ export class ClusterObserver {
   #inFlight: Promise<void> | null = null;
   #pollAgainSoon = false;
   #failuresInRow = 0;
+  #quietPolls = 0;
+  #feedLive = false;
+  #closeFeed: (() => void) | null = null;
   #polls = 0;
   #startedAt: number;
   #disposed = false;
@@ -94,7 +117,7 @@ export class ClusterObserver {
     let state = this.#topics.get(topic);
     const newTopic = !state;
     if (!state) {
-      state = { gates: new Set(), latest: undefined, latestWithoutQuorum: false };
+      state = { gates: new Set(), latest: undefined, latestWithoutQuorum: false, signature: '' };
       this.#topics.set(topic, state);
     }
     const gate = new ListenerGate(listener, this.#clock, clusterSnapshotRules);
@@ -117,6 +140,13 @@ export class ClusterObserver {
     };
   }
 
+  /** Something may change soon (a lab step started or ended): back to the full pace now. */
+  nudge(): void {
+    if (!this.#running) return;
+    this.#quietPolls = 0;
+    this.#pollSoon();
+  }
+
   stats(): ObserverStats {
     return { polls: this.#polls, ...this.#reader.counts(), startedAt: this.#startedAt };
   }
@@ -134,7 +164,11 @@ export class ClusterObserver {
     this.#running = true;
     this.#generation += 1;
     this.#failuresInRow = 0;
+    this.#quietPolls = 0;
     this.#startedAt = this.#now();
+    this.#closeFeed = this.#reader.watchChanges?.(() => this.nudge(), (live) => {
+      this.#feedLive = live;
+    }) ?? null;
     this.#schedule(0);
   }
 
@@ -144,6 +178,9 @@ export class ClusterObserver {
     this.#generation += 1;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#closeFeed?.();
+    this.#closeFeed = null;
+    this.#feedLive = false;
     // The admin connection lives only while someone watches. A poll still in flight may
     // reconnect, so close again once it has finished.
     const inFlight = this.#inFlight ?? Promise.resolve();
@@ -177,17 +214,21 @@ export class ClusterObserver {
 
     const reachable = metadata !== null;
     this.#failuresInRow = reachable ? 0 : this.#failuresInRow + 1;
-    const nextDelayMs = reachable ? this.#intervalMs : backoffDelayMs(this.#failuresInRow);
-    for (const topic of topics) this.#publish(topic, metadata, containers, nextDelayMs);
+    const retryMs = backoffDelayMs(this.#failuresInRow);
+    let changed = false;
+    for (const topic of topics) changed = this.#publish(topic, metadata, containers, retryMs) || changed;
+    this.#quietPolls = changed ? 0 : this.#quietPolls + 1;
+    const nextDelayMs = reachable ? idleDelayMs(this.#intervalMs, this.#quietPolls, this.#feedLive) : retryMs;
 
     const again = this.#pollAgainSoon;
     this.#pollAgainSoon = false;
     this.#schedule(again ? 0 : nextDelayMs);
   }
 
-  #publish(topic: string, metadata: MetadataReading | null, containers: readonly ContainerReading[], retryMs: number): void {
+  /** Builds and offers the topic's snapshot; true when it shows something the last one did not. */
+  #publish(topic: string, metadata: MetadataReading | null, containers: readonly ContainerReading[], retryMs: number): boolean {
     const state = this.#topics.get(topic);
-    if (!state) return;
+    if (!state) return false;
     const partitions = metadata?.topics.get(topic);
     const note = !metadata ? unreachableNote(retryMs) : partitions ? undefined : missingTopicNote(topic);
     const snapshot: ClusterSnapshot = {
@@ -219,6 +260,10 @@ export class ClusterObserver {
     state.latest = snapshot;
     state.latestWithoutQuorum = !this.#quorumKnown;
     for (const gate of state.gates) gate.offer(snapshot);
+    const signature = JSON.stringify([snapshot.reachable, snapshot.quorumLeaderId, snapshot.brokers.map((b) => [b.id, b.state, b.registered]), snapshot.partitions]);
+    const changed = signature !== state.signature;
+    state.signature = signature;
+    return changed;
   }
 
   /** Memory and quorum run beside the poll; their results show up in a later snapshot. */

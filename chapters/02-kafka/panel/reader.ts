@@ -6,6 +6,7 @@
 // instead of describeQuorum: that starts a JVM inheriting the broker's -Xms128m inside a
 // 512M container already holding ~400 MB, and on this machine it got kafka-1 OOM-killed.
 // A poll every 10 s cannot carry that risk; `cat` costs nothing.
+import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Admin } from 'kafkajs';
 import { containerState, execInContainer } from '../../../server/docker.ts';
@@ -47,7 +48,18 @@ export interface ClusterReader {
   counts(): ReaderCounts;
   /** Drops the admin connection; the next read reconnects. */
   close(): Promise<void>;
+  /**
+   * Calls `onChange` when a broker container starts, stops, dies or is paused (Docker's event
+   * stream), so an idle observer can poll slowly and still show a stopped broker at once.
+   * `onLive(false)` while the feed is down (the observer then keeps a quicker idle pace).
+   * Returns the function that closes the feed. Optional: scripted readers have none.
+   */
+  watchChanges?(onChange: () => void, onLive: (live: boolean) => void): () => void;
 }
+
+/** Container events that change what the picture shows; exec events are left out (the quorum reading itself execs). */
+export const CHANGE_EVENTS = ['create', 'start', 'restart', 'die', 'stop', 'kill', 'oom', 'pause', 'unpause', 'destroy', 'health_status'];
+const FEED_RETRY_MS = 2000;
 
 export const QUORUM_STATE_FILE = '/var/lib/kafka/data/__cluster_metadata-0/quorum-state';
 /** A poll waits no longer than this for metadata; a hung broker must not freeze the picture. */
@@ -210,6 +222,45 @@ export class LiveClusterReader implements ClusterReader {
       }
     }));
     return pickQuorumLeader(files);
+  }
+
+  watchChanges(onChange: () => void, onLive: (live: boolean) => void): () => void {
+    const containers = this.#endpoints.brokers.map((b) => b.container);
+    let stream: Readable | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let closed = false;
+    const reopenLater = () => {
+      stream = null;
+      onLive(false);
+      if (closed || retry) return;
+      retry = setTimeout(() => {
+        retry = null;
+        open();
+      }, FEED_RETRY_MS);
+    };
+    const open = () => {
+      this.#docker.getEvents({ filters: { type: ['container'], container: containers, event: CHANGE_EVENTS } }).then((events) => {
+        const readable = events as Readable;
+        if (closed) {
+          readable.destroy();
+          return;
+        }
+        stream = readable;
+        onLive(true);
+        readable.on('data', () => onChange());
+        readable.once('error', reopenLater);
+        readable.once('end', reopenLater);
+      }, reopenLater);
+    };
+    open();
+    return () => {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
+      stream?.removeAllListeners('end').removeAllListeners('error').on('error', () => undefined);
+      stream?.destroy();
+      stream = null;
+    };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, mock, test } from 'node:test';
 import type Docker from 'dockerode';
-import { ClusterObserver } from '../../../chapters/02-kafka/panel/observer.ts';
+import { ClusterObserver, IDLE_MAX_MS, IDLE_MAX_WITHOUT_FEED_MS, idleDelayMs } from '../../../chapters/02-kafka/panel/observer.ts';
 import { kafkaChapter } from '../../../chapters/02-kafka/chapter.ts';
 import { kafkaEndpoints } from '../../../chapters/02-kafka/kafka-access.ts';
 import type { ClusterReader, ContainerReading, MemoryReading, MetadataReading, ReaderCounts } from '../../../chapters/02-kafka/panel/reader.ts';
@@ -94,7 +94,8 @@ test('five tabs share one poll loop with one tab\'s cost', async () => {
   await advance(10_000);
   for (const stop of stops) stop();
 
-  assert.ok(alone.metadataCalls >= 15, `one tab: ${alone.metadataCalls} polls`);
+  // 500 ms for 2 s, then slower while nothing changes: about 11 polls in 10 s.
+  assert.ok(alone.metadataCalls >= 8, `one tab: ${alone.metadataCalls} polls`);
   assert.ok(Math.abs(shared.metadataCalls - alone.metadataCalls) <= 1, `5 tabs ${shared.metadataCalls} vs 1 tab ${alone.metadataCalls}`);
   assert.ok(received.every((n) => n >= 1), 'every tab got its picture');
   assert.equal(five.stats().polls, shared.metadataCalls);
@@ -121,7 +122,7 @@ test('a late tab gets the latest snapshot at once, and only changes after that',
   assert.ok(settled >= before);
 
   probe.leaderOfPartition1 = 3;
-  await advance(1000);
+  await advance(IDLE_MAX_WITHOUT_FEED_MS + 100);
   assert.deepEqual(late.at(-1)?.events, ['파티션 1 리더 2→3']);
   assert.deepEqual(first.at(-1)?.events, ['파티션 1 리더 2→3']);
   await dispose(observer);
@@ -156,10 +157,12 @@ test('unreachable: back-off 1, 2, 4, 8, 10, 10 s with the wait in the note, then
   assert.equal(got.at(-1)?.note, '클러스터에 연결할 수 없습니다 — 10초 후 다시 시도');
 
   probe.reachable = true;
-  await advance(10_000);
+  const failedCalls = probe.metadataCalls;
+  while (probe.metadataCalls === failedCalls) await advance(50);
+  // Coming back is a change: the full 500 ms pace, before any idle slow-down.
   const resumedAt = probe.metadataCalls;
-  await advance(5000);
-  assert.ok(probe.metadataCalls - resumedAt >= 8, `normal pace resumed: ${probe.metadataCalls - resumedAt} polls in 5 s`);
+  await advance(1900);
+  assert.ok(probe.metadataCalls - resumedAt >= 3, `normal pace resumed: ${probe.metadataCalls - resumedAt} polls in 1.9 s`);
   assert.equal(got.at(-1)?.reachable, true);
   assert.ok(got.some((s) => s.events.includes('클러스터 다시 연결됨')));
   await dispose(observer);
@@ -196,4 +199,61 @@ test('the last tab leaving stops the loop and drops the connection', async () =>
   assert.equal(probe.metadataCalls, calls, 'no polling without watchers');
   await dispose(observer);
   assert.throws(() => observer.watch('ledger', () => undefined), /disposed/);
+});
+
+/** Polls seen in `ms` of mocked time. */
+async function pollsDuring(probe: ScriptedProbe, ms: number): Promise<number> {
+  const before = probe.metadataCalls;
+  await advance(ms);
+  return probe.metadataCalls - before;
+}
+
+test('idle pace: 500 ms for 2 s, then 1 s, 2 s and at most 1.5 s without an event feed or 4 s with one', () => {
+  assert.deepEqual([0, 3, 4, 8, 12, 40].map((q) => idleDelayMs(500, q, true)), [500, 500, 1000, 2000, IDLE_MAX_MS, IDLE_MAX_MS]);
+  assert.deepEqual([0, 4, 8, 12].map((q) => idleDelayMs(500, q, false)), [500, 1000, 1500, IDLE_MAX_WITHOUT_FEED_MS]);
+});
+
+test('an unchanged picture slows the loop; a lab step (nudge) brings back the full pace at once', async () => {
+  const probe = new ScriptedProbe();
+  const observer = observe(probe);
+  observer.watch('upbit-ticker', () => undefined);
+  // The first quorum reading (15 s in this probe) is a change; idle only well after it.
+  await advance(40_000);
+  const idle = await pollsDuring(probe, 6000);
+  assert.ok(idle <= 4, `idle: ${idle} polls in 6 s`);
+  observer.nudge();
+  const nudged = await pollsDuring(probe, 1900);
+  assert.ok(nudged >= 4, `after a nudge: ${nudged} polls in 1.9 s`);
+  await dispose(observer);
+});
+
+class FeedProbe extends ScriptedProbe {
+  change: (() => void) | null = null;
+  feedsOpen = 0;
+  watchChanges(onChange: () => void, onLive: (live: boolean) => void): () => void {
+    this.change = onChange;
+    this.feedsOpen += 1;
+    onLive(true);
+    return () => {
+      this.feedsOpen -= 1;
+      this.change = null;
+    };
+  }
+}
+
+test('with Docker\'s event feed the idle pace is 4 s, and a container event is polled at once', async () => {
+  const probe = new FeedProbe();
+  const observer = observe(probe);
+  const got: ClusterSnapshot[] = [];
+  const stop = observer.watch('upbit-ticker', (s) => got.push(s));
+  await advance(40_000);
+  const idle = await pollsDuring(probe, 8000);
+  assert.ok(idle <= 2, `idle with the feed: ${idle} polls in 8 s`);
+  probe.leaderOfPartition1 = 1;
+  probe.change?.();
+  await advance(100);
+  assert.deepEqual(got.at(-1)?.events, ['파티션 1 리더 2→1'], 'shown within 100 ms of the event');
+  stop();
+  assert.equal(probe.feedsOpen, 0, 'the feed closes with the last tab');
+  await dispose(observer);
 });
