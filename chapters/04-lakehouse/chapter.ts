@@ -27,7 +27,7 @@ export const lakehouseChapter = defineChapter({
       memoryMiB: 256,
     },
   ],
-  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream', 'lakehouse-query', 'lakehouse-time-travel', 'lakehouse-outage'],
+  labs: ['lakehouse-store', 'lakehouse-tables', 'lakehouse-stream', 'lakehouse-query', 'lakehouse-time-travel', 'lakehouse-maintenance', 'lakehouse-outage'],
   panel: { kind: 'lakehouse', with: {} },
   imageBuild: 'image/build.sh',
   // This machine's object-store keys (compose/.env): also on a workshop laptop that builds nothing.

@@ -2,7 +2,7 @@
 // catalog setup every gateway session needs, and typed readers for Paimon's system tables
 // ($snapshots, $files, $schemas, $options) and the tables themselves. The SQL lives here, in
 // code, and goes through paimon-query.ts; table names are checked against a fixed list.
-import { type SqlGateway, type SqlSession, type SqlValue, rowObjects, sql, sqlIdentifier } from './paimon-query.ts';
+import { type SqlGateway, type SqlSession, type SqlValue, rowObjects, sql, sqlIdentifier, sqlString } from './paimon-query.ts';
 
 export const LAKE_CATALOG = 'lake';
 export const LAKE_DATABASE = 'upbit';
@@ -73,12 +73,12 @@ export type FileSummary = { files: number; records: number; bytes: number };
 /** Data files the current snapshot references ($files): what compaction shrinks. */
 export async function fileSummary(session: SqlSession, table: LakeTable, signal?: AbortSignal): Promise<FileSummary> {
   const result = await session.query(
-    sql`SELECT COUNT(*) AS files, COALESCE(SUM(record_count), 0) AS records, COALESCE(SUM(file_size_in_bytes), 0) AS bytes
+    sql`SELECT COUNT(*) AS files, COALESCE(SUM(record_count), 0) AS records, COALESCE(SUM(file_size_in_bytes), 0) AS total_bytes
         FROM ${tableName(table, 'files')}`,
     { maxRows: 1, ...(signal ? { signal } : {}) },
   );
   const row = rowObjects(result)[0] ?? {};
-  return { files: num(row['files']), records: num(row['records']), bytes: num(row['bytes']) };
+  return { files: num(row['files']), records: num(row['records']), bytes: num(row['total_bytes']) };
 }
 
 export type SchemaRow = { schemaId: number; primaryKeys: string[]; partitionKeys: string[]; options: Record<string, string> };
@@ -120,6 +120,16 @@ export async function latestSchema(session: SqlSession, table: LakeTable, signal
 /** Row count of the table as of now (batch scan of the latest snapshot). */
 export async function rowCount(session: SqlSession, table: LakeTable, signal?: AbortSignal): Promise<number> {
   const result = await session.query(sql`SELECT COUNT(*) AS n FROM ${tableName(table)}`, { maxRows: 1, ...(signal ? { signal } : {}) });
+  return num(rowObjects(result)[0]?.['n']);
+}
+
+/** Row count as of an earlier snapshot (time travel); throws when that snapshot has expired. */
+export async function rowCountAt(session: SqlSession, table: LakeTable, snapshotId: number, signal?: AbortSignal): Promise<number> {
+  if (!Number.isSafeInteger(snapshotId) || snapshotId < 1) throw new RangeError(`not a snapshot id: ${snapshotId}`);
+  const result = await session.query(
+    sql`SELECT COUNT(*) AS n FROM ${tableName(table)} /*+ OPTIONS('scan.snapshot-id' = ${sqlString(String(snapshotId))}) */`,
+    { maxRows: 1, ...(signal ? { signal } : {}) },
+  );
   return num(rowObjects(result)[0]?.['n']);
 }
 

@@ -41,7 +41,11 @@ async function jobsNamed(api: FlinkRest, name: string): Promise<JobSummary[]> {
 
 export const savepointTaken = defineCheck({
   name: 'flink-savepoint-taken',
-  params: z.object({ job: z.string().default(CANDLE_JOB) }).strict(),
+  params: z.object({
+    job: z.string().default(CANDLE_JOB),
+    /** The lab that submits the job, named when it is missing or ended without a savepoint. */
+    submittedIn: z.string().default('flink-candles'),
+  }).strict(),
   async verify(context, params) {
     const api = rest(context);
     let jobs: JobSummary[];
@@ -53,13 +57,13 @@ export const savepointTaken = defineCheck({
     const live = jobs.filter((j) => !FINAL.includes(j.state));
     if (live.length > 0) return fail(`'${params.job}' 잡이 아직 ${live[0]!.state}입니다. node ../chapters/03-flink/clients/flink-job.ts savepoint ${params.job} 로 세이브포인트를 남기고 멈추세요.`);
     const last = jobs[0];
-    if (!last) return fail(`'${params.job}' 잡이 클러스터에 없습니다. flink-candles 실습으로 캔들 잡을 먼저 제출하세요.`);
+    if (!last) return fail(`'${params.job}' 잡이 클러스터에 없습니다. ${params.submittedIn} 실습으로 잡을 먼저 제출하세요.`);
     const stored = storedSavepoint(context, params.job);
     const checkpoints = await api.checkpoints(last.jid);
     const savepoint = checkpoints.latest.savepoint;
     const evidence = [`마지막 '${params.job}' 잡 ${last.jid}: ${last.state}`, `세이브포인트: ${savepoint?.external_path ?? '없음'}`, `기록된 경로: ${stored?.path ?? '없음'}`];
     if (last.state !== 'FINISHED' || !savepoint || savepoint.status !== 'COMPLETED' || !savepoint.external_path) {
-      return fail(`잡이 세이브포인트 없이 ${last.state}로 끝났습니다(취소했거나 실패함). 이 상태로는 이어 갈 수 없습니다: 캔들 잡을 다시 제출한 뒤(flink-candles 실습의 첫 단계) flink-job.ts savepoint ${params.job} 로 멈추세요.`, evidence);
+      return fail(`잡이 세이브포인트 없이 ${last.state}로 끝났습니다(취소했거나 실패함). 이 상태로는 이어 갈 수 없습니다: 잡을 다시 제출한 뒤(${params.submittedIn} 실습) flink-job.ts savepoint ${params.job} 로 멈추세요.`, evidence);
     }
     if (!stored || !samePath(stored.path, savepoint.external_path)) {
       return fail(`세이브포인트 경로가 기록되지 않았습니다. 웹 UI나 STOP JOB으로 멈췄다면 경로를 .lab-state/flink/savepoint-${params.job}.txt에 적거나, 다음부터는 flink-job.ts savepoint 로 멈추세요.`, evidence);
@@ -74,6 +78,8 @@ export const jobResumed = defineCheck({
     job: z.string().default(CANDLE_JOB),
     /** The sink table the changed query writes through (its name appears in the job graph). */
     sinkTable: z.string().optional(),
+    /** The SQL file the lab resubmits from the savepoint, named in the reasons. */
+    sqlFile: z.string().default('11-candles-1m-v2.sql'),
   }).strict(),
   async verify(context, params) {
     const api = rest(context);
@@ -85,7 +91,7 @@ export const jobResumed = defineCheck({
     }
     const stored = storedSavepoint(context, params.job);
     if (!stored) return fail(`세이브포인트 기록이 없습니다. 앞 단계에서 flink-job.ts savepoint ${params.job} 로 잡을 멈추세요.`);
-    if (live.length === 0) return fail(`'${params.job}' 잡이 돌고 있지 않습니다. 세이브포인트 경로를 FLINK_PROPERTIES로 주고 11-candles-1m-v2.sql을 제출하세요.`);
+    if (live.length === 0) return fail(`'${params.job}' 잡이 돌고 있지 않습니다. 세이브포인트 경로를 execution.state-recovery.path로 주고(실습 명령 그대로) ${params.sqlFile}을 제출하세요.`);
     if (live.length > 1) return fail(`'${params.job}' 잡이 ${live.length}개 돌고 있습니다. 같은 토픽에 두 잡이 쓰면 캔들이 두 번 나옵니다. 웹 UI에서 세이브포인트 없이 뜬 쪽을 취소하세요.`);
     const job = live[0]!;
     const [details, checkpoints] = await Promise.all([api.job(job.jid), api.checkpoints(job.jid)]);
@@ -93,7 +99,7 @@ export const jobResumed = defineCheck({
     const restored = checkpoints.latest.restored;
     if (!restored || !restored.is_savepoint || !restored.external_path || !samePath(restored.external_path, stored.path)) {
       evidence.push(`복구한 곳: ${restored?.external_path ?? '없음'}`, `세이브포인트: ${stored.path}`);
-      return fail(`새 잡이 세이브포인트(${stored.path})에서 시작하지 않았습니다. 이 잡은 상태 없이 처음부터 돌고 있어 멈춘 동안의 캔들이 빠지거나 겹칩니다. 이 잡을 취소하고(flink-job.ts cancel ${params.job}) FLINK_PROPERTIES에 execution.state-recovery.path를 주어 다시 제출하세요.`, evidence);
+      return fail(`새 잡이 세이브포인트(${stored.path})에서 시작하지 않았습니다. 이 잡은 상태 없이 처음부터 돌고 있어 멈춘 동안의 캔들이 빠지거나 겹칩니다. 이 잡을 취소하고(flink-job.ts cancel ${params.job}) execution.state-recovery.path를 주어(실습 명령 그대로) 다시 제출하세요.`, evidence);
     }
     if (params.sinkTable && !details.vertices.some((v) => v.name.includes(params.sinkTable!))) {
       return fail(`잡 그래프에 ${params.sinkTable} 싱크가 없습니다. 고친 쿼리(11-candles-1m-v2.sql)가 아니라 이전 쿼리를 다시 제출한 것 같습니다.`, evidence);

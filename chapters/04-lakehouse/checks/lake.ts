@@ -9,7 +9,7 @@ import { containerState } from '../../../server/docker.ts';
 import { compareWithReport, judgedFrom, readCollectorReport, toUnits, formatUnits, type Candle, type CollectorReport } from '../../03-flink/candles.ts';
 import { FlinkRest, type JobSummary } from '../../03-flink/flink-rest.ts';
 import { parseSnapshotFile, readTableFiles } from '../lake-files.ts';
-import { candlesSince, latestSchema, snapshots, tickCounts } from '../lake.ts';
+import { candlesSince, fileSummary, latestSchema, rowCount, rowCountAt, snapshots, tickCounts } from '../lake.ts';
 import { sql, sqlString } from '../paimon-query.ts';
 import { bucketExists, listBuckets, listObjects, MissingS3KeysError, readObjectText, summarizePrefix, lakeS3Settings } from '../s3.ts';
 import { defineCheck, errorText, withLake, withS3, type LakeCheckContext } from './define.ts';
@@ -18,6 +18,7 @@ const STORE_UP = 'docker compose --profile lakehouse up -d --wait object-store';
 const MAKE_BUCKET = 'docker compose run --rm s3 mb --ignore-existing lake/upbit-lake';
 const CREATE_TABLES = 'docker compose run --rm sql-client -i /sql-lake/00-catalog.sql -f /sql-lake/01-tables.sql';
 const SUBMIT_STREAM = 'docker compose run --rm sql-client -i /sql/00-source.sql -f /sql-lake/10-stream.sql';
+const MAINTAIN = 'docker compose run --rm sql-client -i /sql-lake/00-catalog.sql -f /sql-lake/60-maintenance.sql';
 
 function s3Trouble(context: LakeCheckContext, error: unknown): string {
   if (error instanceof MissingS3KeysError) return error.message;
@@ -383,11 +384,18 @@ export const upsertOneRow = defineCheck({
     // The store first: Paimon keeps a tag as the file <table>/tag/tag-<name>.
     let tagFile;
     try {
-      tagFile = await withS3(context, (client) => readObjectText(client, context.endpoints.bucket, 'warehouse/upbit.db/candles_1m/tag/tag-before-correction', context.signal));
+      tagFile = (await withS3(context, (client) => listObjects(client, context.endpoints.bucket, 'warehouse/upbit.db/candles_1m/tag/', { limit: 100, signal: context.signal })))
+        .objects.find((object) => object.key.endsWith('/tag-before-correction'));
     } catch (error) {
       return fail(s3Trouble(context, error));
     }
-    if (tagFile === null) return fail(`태그 ${params.tag}가 없습니다(warehouse/upbit.db/candles_1m/tag/ 아래에 파일이 없음). docker compose run --rm sql-client -i /sql-lake/00-catalog.sql -f /sql-lake/40-upsert.sql 로 정정을 실행하세요(정정 직전에 태그를 붙입니다).`);
+    if (!tagFile) return fail(`태그 ${params.tag}가 없습니다(warehouse/upbit.db/candles_1m/tag/ 아래에 파일이 없음). docker compose run --rm sql-client -i /sql-lake/00-catalog.sql -f /sql-lake/40-upsert.sql 로 정정을 실행하세요(정정 직전에 태그를 붙입니다).`);
+    // A tag from an earlier run would let a rerun pass before the script runs again; the
+    // script deletes and recreates it, so a fresh run leaves a tag newer than this step.
+    // (S3Proxy's filesystem backend keeps whole seconds.)
+    if (tagFile.lastModified !== null && tagFile.lastModified.getTime() < context.since - 2000) {
+      return fail(`태그 ${params.tag}가 이번 단계 전(${tagFile.lastModified.toISOString()})에 만들어진 것입니다. 40-upsert.sql을 다시 실행하면 태그를 지우고 정정 직전 상태에 새로 붙입니다.`);
+    }
     let diff;
     try {
       diff = await withLake(context, async (session) => {
@@ -558,4 +566,67 @@ export const streamRecovered = defineCheck({
   },
 });
 
-export const LAKE_CHECKS = [storeUp, bucketReady, gatewayReady, tablesCreated, streamRunning, snapshotsGrowing, candlesExact, upsertOneRow, timeTravelOutput, storeStopped, streamRecovered];
+/**
+ * Compaction and snapshot expiry, run while the stream job is stopped with a savepoint (a
+ * running writer compacts and commits on its own, and two committers rewriting the same files
+ * conflict): the newest candles_1m snapshot is the COMPACT one, at most `retainMax` snapshots
+ * are left, the current snapshot references at most one data file per bucket, and the table
+ * has as many rows as in the snapshot just before (compaction rewrites files, never rows).
+ */
+export const maintained = defineCheck({
+  name: 'lakehouse-maintained',
+  params: z.object({ retainMax: z.number().int().min(1).default(5) }).strict(),
+  async verify(context, params) {
+    let reading;
+    try {
+      reading = await withLake(context, async (session) => {
+        const rows = await snapshots(session, 'candles_1m', 50, context.signal);
+        const files = await fileSummary(session, 'candles_1m', context.signal);
+        const schema = await latestSchema(session, 'candles_1m', context.signal);
+        const latest = rows[0];
+        const rowsNow = latest ? await rowCount(session, 'candles_1m', context.signal) : 0;
+        const previous = rows[1];
+        const rowsBefore = latest?.commitKind === 'COMPACT' && previous ? await rowCountAt(session, 'candles_1m', previous.snapshotId, context.signal).catch(() => null) : null;
+        return { rows, files, buckets: Number(schema?.options['bucket'] ?? 1), rowsNow, rowsBefore };
+      });
+    } catch (error) {
+      return fail(`SQL 게이트웨이로 candles_1m의 시스템 테이블을 읽지 못했습니다 (${errorText(error)}). lakehouse-tables 실습의 sql-gateway가 떠 있는지 보세요.`);
+    }
+    const { rows, files, buckets, rowsNow, rowsBefore } = reading;
+    // Once the script has run, waiting changes none of this: say so at once instead of polling
+    // the gateway until the step's budget runs out.
+    const final = (result: ReturnType<typeof fail>) => ({ ...result, settled: true });
+    const latest = rows[0];
+    let store: { dataFiles: number; snapshotFiles: number } | null = null;
+    try {
+      const listing = await withS3(context, (client) => readTableFiles(client, context.endpoints.bucket, 'candles_1m', context.signal));
+      store = { dataFiles: listing.dataFiles.length, snapshotFiles: listing.snapshotIds.length };
+    } catch { /* the store's listing is evidence only */ }
+    const evidence = [
+      `candles_1m$snapshots: ${rows.length}개 (#${rows.at(-1)?.snapshotId ?? '-'} ~ #${latest?.snapshotId ?? '-'}), 최신 ${latest ? `#${latest.snapshotId} ${latest.commitKind}` : '없음'}`,
+      `candles_1m$files: 지금 스냅샷이 쓰는 데이터 파일 ${files.files}개, ${files.bytes} 바이트 (버킷 ${buckets}개)`,
+      ...(store ? [`오브젝트 스토어: candles_1m 아래 데이터 파일 ${store.dataFiles}개, 스냅샷 파일 ${store.snapshotFiles}개 (태그가 붙은 스냅샷의 파일은 만료돼도 남습니다)`] : []),
+    ];
+    if (!latest) return fail('candles_1m에 스냅샷이 하나도 없습니다. lakehouse-stream 실습으로 스트리밍 잡을 먼저 돌리세요.', evidence);
+    if (latest.commitKind !== 'COMPACT') {
+      return final(fail(`candles_1m의 최신 스냅샷 #${latest.snapshotId}이 ${latest.commitKind}입니다. 컴팩션이 아직 돌지 않았거나, 그 뒤에 스트리밍 잡이 다시 커밋했습니다. 잡을 세이브포인트로 멈춘 상태에서 ${MAINTAIN} 를 실행하세요.`, evidence));
+    }
+    if (rows.length > params.retainMax) {
+      return final(fail(`스냅샷이 ${rows.length}개 남아 있습니다(기대 ${params.retainMax}개 이하). 60-maintenance.sql의 expire_snapshots까지 끝났는지 터미널 출력을 보세요. retain_min 없이 돌리면 거절되고(테이블 옵션의 최소 10개가 최대보다 큼), older_than 없이 돌리면 2시간 보존 규칙 때문에 하나가 더 남습니다.`, evidence));
+    }
+    if (files.files > buckets) {
+      return final(fail(`컴팩션 뒤에도 지금 스냅샷이 데이터 파일 ${files.files}개를 씁니다(버킷 ${buckets}개면 버킷마다 1개, 모두 ${buckets}개 이하가 기대값). compact_strategy => 'full'로 실행했는지 보세요.`, evidence));
+    }
+    if (rowsBefore !== null && rowsBefore !== rowsNow) {
+      return final(fail(`컴팩션 전 스냅샷 #${rows[1]!.snapshotId}에는 ${rowsBefore}줄, 지금은 ${rowsNow}줄입니다. 컴팩션은 파일만 다시 쓰고 줄은 그대로여야 합니다. 그 사이에 다른 잡이 쓰지 않았는지(웹 UI의 Running Jobs) 보세요.`, evidence));
+    }
+    evidence.push(rowsBefore === null ? `줄 수: 지금 ${rowsNow}줄 (컴팩션 전 스냅샷은 이미 만료됨)` : `줄 수: 컴팩션 전 #${rows[1]!.snapshotId} ${rowsBefore}줄 = 지금 ${rowsNow}줄`);
+    return pass(
+      `컴팩션으로 candles_1m의 데이터 파일이 ${files.files}개(버킷당 1개)로 합쳐졌고, 만료 뒤 스냅샷 ${rows.length}개(#${rows.at(-1)!.snapshotId}부터)가 남았습니다. 줄 수는 ${rowsNow}줄 그대로입니다.`,
+      evidence,
+      { dataFiles: files.files, snapshots: rows.length, earliestSnapshot: rows.at(-1)!.snapshotId, rows: rowsNow, ...(store ? { storeDataFiles: store.dataFiles } : {}) },
+    );
+  },
+});
+
+export const LAKE_CHECKS = [storeUp, bucketReady, gatewayReady, tablesCreated, streamRunning, snapshotsGrowing, candlesExact, upsertOneRow, timeTravelOutput, maintained, storeStopped, streamRecovered];

@@ -13,8 +13,8 @@ SELECT snapshot_id, commit_kind, commit_time, total_record_count, delta_record_c
 FROM ticks$snapshots ORDER BY snapshot_id DESC LIMIT 10;
 
 -- 지금 테이블을 이루는 데이터 파일: 버킷별 개수, 줄 수, 크기.
-SELECT `bucket`, COUNT(*) AS files, SUM(record_count) AS records, SUM(file_size_in_bytes) AS bytes
+SELECT `bucket`, COUNT(*) AS files, SUM(record_count) AS records, SUM(file_size_in_bytes) AS total_bytes
 FROM candles_1m$files GROUP BY `bucket`;
 
-SELECT `partition`, COUNT(*) AS files, SUM(record_count) AS records, SUM(file_size_in_bytes) AS bytes
+SELECT `partition`, COUNT(*) AS files, SUM(record_count) AS records, SUM(file_size_in_bytes) AS total_bytes
 FROM ticks$files GROUP BY `partition`;

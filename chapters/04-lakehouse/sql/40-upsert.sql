@@ -13,6 +13,9 @@ SELECT COUNT(*) AS rows_before FROM candles_1m;
 
 -- 정정 전 상태에 이름(태그)을 붙여 둡니다. 스냅샷은 만료되면 사라지지만 태그가 가리키는
 -- 스냅샷은 남습니다. 타임 트래블 실습(50-time-travel.sql)에서 이 이름으로 과거를 읽습니다.
+-- 다시 실행할 때를 위해 지난번 태그를 먼저 지웁니다(없으면 아무 일도 하지 않습니다). 같은
+-- 이름의 태그가 있으면 create_tag가 거절합니다.
+CALL sys.delete_tag(`table` => 'upbit.candles_1m', tag => 'before-correction');
 CALL sys.create_tag(`table` => 'upbit.candles_1m', tag => 'before-correction');
 
 -- 정정: 같은 키로 한 줄을 다시 씁니다. 스트리밍 잡도 이 테이블에 쓰고 있으므로 이 배치 쓰기는

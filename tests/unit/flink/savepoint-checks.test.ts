@@ -61,35 +61,35 @@ test('samePath ignores how many slashes follow file:', () => {
 test('flink-savepoint-taken: fails while the job runs or after a plain cancel, passes after stop-with-savepoint', async () => {
   const dir = stateWithSavepoint();
   routes = { '/jobs/overview': { jobs: [job('j1', 'RUNNING', 1000)] } };
-  let result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m' });
+  let result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m', submittedIn: 'flink-candles' });
   assert.equal(result.ok, false);
   assert.match(result.summary, HANGUL);
   assert.match(result.summary, /flink-job\.ts savepoint/);
 
   routes = { '/jobs/overview': { jobs: [job('j1', 'CANCELED', 1000)] }, '/jobs/j1/checkpoints': checkpoints({}) };
-  result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m' });
+  result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m', submittedIn: 'flink-candles' });
   assert.equal(result.ok, false);
   assert.match(result.summary, /세이브포인트 없이/);
 
   const savepoint = { id: 7, status: 'COMPLETED', is_savepoint: true, trigger_timestamp: 1, latest_ack_timestamp: 2, end_to_end_duration: 812, state_size: 40960, external_path: SAVEPOINT };
   routes = { '/jobs/overview': { jobs: [job('j1', 'FINISHED', 1000)] }, '/jobs/j1/checkpoints': checkpoints({ savepoint }) };
-  result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m' });
+  result = await savepointTaken.verify(context(dir), { job: 'upbit-candles-1m', submittedIn: 'flink-candles' });
   assert.equal(result.ok, true, result.summary);
   assert.equal(result.metrics?.['savepointKB'], 40);
 
   // The same finished job, but no path was recorded: the next step could not resume.
-  result = await savepointTaken.verify(context(tempDir('flink-empty')), { job: 'upbit-candles-1m' });
+  result = await savepointTaken.verify(context(tempDir('flink-empty')), { job: 'upbit-candles-1m', submittedIn: 'flink-candles' });
   assert.equal(result.ok, false);
   assert.match(result.summary, /기록되지 않았습니다/);
 });
 
 test('flink-job-resumed: fails with no job, with a job started without the savepoint, or with the old query; passes on v2 from the savepoint', async () => {
   const dir = stateWithSavepoint();
-  const params = { job: 'upbit-candles-1m', sinkTable: 'upbit_candles_1m_v2' };
+  const params = { job: 'upbit-candles-1m', sinkTable: 'upbit_candles_1m_v2', sqlFile: '11-candles-1m-v2.sql' };
   routes = { '/jobs/overview': { jobs: [job('j1', 'FINISHED', 1000)] } };
   let result = await jobResumed.verify(context(dir), params);
   assert.equal(result.ok, false);
-  assert.match(result.summary, /FLINK_PROPERTIES/);
+  assert.match(result.summary, /execution.state-recovery.path/);
 
   const now = Date.now();
   const running = { jid: 'j2', name: 'upbit-candles-1m', state: 'RUNNING', 'start-time': now, now, timestamps: { RUNNING: now } };
