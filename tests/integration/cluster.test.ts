@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
+import type { Admin } from 'kafkajs';
 import { createKafka as kafkaFor, describeQuorum as quorumOf, withAdmin as adminOf } from '../../chapters/02-kafka/kafka-access.ts';
 import { loadCourse } from '../../chapters/plugins.ts';
 import { containerLogs, createDocker } from '../../server/docker.ts';
@@ -46,7 +47,18 @@ test('upbit-ticker with 3 partitions / RF 3 spreads leaders and has ISR 3', asyn
   const created = await docker(['exec', 'kafka-1', '/opt/kafka/bin/kafka-topics.sh', '--bootstrap-server', 'localhost:9092',
     '--create', '--if-not-exists', '--topic', TOPIC, '--partitions', '3', '--replication-factor', '3']);
   assert.equal(created.code, 0, created.stderr);
-  const partitions = await withAdmin(async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions);
+  // The broker kafkajs asks may not have the new topic's metadata yet for a moment after the
+  // create returns (UNKNOWN_TOPIC_OR_PARTITION, seen once here): ask again for up to 10 s.
+  let partitions: Awaited<ReturnType<Admin['fetchTopicMetadata']>>['topics'][number]['partitions'] = [];
+  for (let attempt = 0; ; attempt++) {
+    try {
+      partitions = await withAdmin(async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics[0]!.partitions);
+      break;
+    } catch (error) {
+      if (attempt >= 20 || !/does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE/.test(String((error as Error).message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   assert.equal(partitions.length, 3);
   assert.equal(new Set(partitions.map((p) => p.leader)).size, 3, 'each broker leads one partition');
   for (const p of partitions) {
