@@ -52,6 +52,11 @@ export async function withAdmin<T>(endpoints: KafkaEndpoints, use: (admin: Admin
   }
 }
 
+/** How many brokers have registered with the controller; 0 when none answers. */
+export function registeredBrokers(endpoints: KafkaEndpoints): Promise<number> {
+  return withAdmin(endpoints, (admin) => admin.describeCluster()).then((cluster) => cluster.brokers.length, () => 0);
+}
+
 /**
  * A Kafka tool inside a broker container. The tool's JVM would inherit the broker's -Xms128m
  * heap and share its 512M limit; a small heap keeps a check from pushing the broker it

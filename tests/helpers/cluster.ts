@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { probeDockerEngine } from '../../server/preflight/index.ts';
 import { WORKSPACE_DIR } from '../../server/paths.ts';
 import { kafkaChapter } from '../../chapters/02-kafka/chapter.ts';
-import { kafkaEndpoints, withAdmin } from '../../chapters/02-kafka/kafka-access.ts';
+import { kafkaEndpoints, registeredBrokers } from '../../chapters/02-kafka/kafka-access.ts';
 
 /** Chapter 2's brokers, as its checks reach them. */
 export const KAFKA = kafkaEndpoints(kafkaChapter);
@@ -52,7 +52,7 @@ export async function teardownCluster(): Promise<void> {
 export async function waitForBrokers(count = 3, timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const brokers = await withAdmin(KAFKA, (admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
+    const brokers = await registeredBrokers(KAFKA);
     if (brokers >= count) return Date.now() - started;
     if (Date.now() - started > timeoutMs) throw new Error(`${timeoutMs / 1000}초 안에 브로커 ${count}대가 등록되지 않았습니다 (현재 ${brokers}대)`);
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -1,7 +1,7 @@
 // Checks of the cluster itself: containers, start-up logs, brokers and the controller quorum.
 import { z } from 'zod';
 import { containerLogs, containerState } from '../../../server/docker.ts';
-import { describeQuorum, parseQuorumStatus, withAdmin } from '../kafka-access.ts';
+import { describeQuorum, parseQuorumStatus, registeredBrokers, withAdmin } from '../kafka-access.ts';
 import { fail, pass, terminalParam } from '../../../server/checks.ts';
 import { defineCheck, type KafkaCheckContext } from './define.ts';
 import { withJosa } from '../../../server/korean.ts';
@@ -57,7 +57,7 @@ export const containersRunning = defineCheck({
     const down = states.filter((s) => !s.running);
     if (down.length === 0) {
       // Running is not enough: a broker with a bad volume runs for a few seconds, then exits.
-      const registered = await withAdmin(context.endpoints, (admin) => admin.describeCluster()).then((c) => c.brokers.length, () => 0);
+      const registered = await registeredBrokers(context.endpoints);
       if (registered === context.endpoints.brokers.length) return pass('kafka-1, kafka-2, kafka-3 컨테이너가 실행 중이고 세 브로커 모두 클러스터에 등록되었습니다.', evidence);
       return fail(`컨테이너는 실행 중이지만 브로커가 ${registered}대만 등록되었습니다. 기동에 20~30초 걸리니 조금 기다리세요.`, evidence);
     }
