@@ -113,11 +113,11 @@ function assertRefused(run: Run, oldNode: OldNode, what: string): void {
   assert.ok(!/^\s+at .+:\d+:\d+\)?$/m.test(run.output), `no stack trace: ${context}`);
 }
 
-/** Every script that runs Node or Astro on the project, read from package.json, so scripts other issues add are covered too. */
+/** Every script that runs Node or Astro on the project, read from package.json, so scripts other issues add are covered too. Node flags before the script (npm start's heap sizing) do not hide it from the gate. */
 async function gatedScripts(): Promise<string[]> {
   const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   return Object.entries(manifest.scripts)
-    .filter(([name, command]) => name !== 'preinstall' && /^node scripts\/(run|node-gate)\.cjs\b/.test(command))
+    .filter(([name, command]) => name !== 'preinstall' && /^node (?:--[\w-]+(?:=\S+)? )*scripts\/(run|node-gate)\.cjs\b/.test(command))
     .map(([name]) => name);
 }
 
