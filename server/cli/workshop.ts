@@ -16,7 +16,8 @@ import {
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const USAGE = `사용법:
-  npm run workshop:bundle [-- --out 폴더]      (강사, 인터넷과 이미지가 있는 컴퓨터)
+  npm run workshop:bundle [-- --out 폴더] [--arch arm64]   (강사, 인터넷과 이미지가 있는 컴퓨터;
+                                                         --arch arm64: M1/M2 Mac용, 먼저 npm run images -- --arch arm64)
   npm run workshop:install -- <번들.tar>         (참가자, 새로 받은 저장소에서 npm install 대신)`;
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): void {
@@ -52,25 +53,42 @@ function offlineBuildEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function bundle(outDir: string): Promise<void> {
+/**
+ * The tag each image has on this machine: its own name for the engine's architecture, the
+ * name plus `-<arch>` for a cross-built one (npm run images -- --arch arm64), which the
+ * attendee's install puts back under its own name.
+ */
+function localTag(tag: string, arch: string, engineArch: string): string {
+  return arch === engineArch ? tag : `${tag}-${arch}`;
+}
+
+async function bundle(outDir: string, requestedArch: string | undefined): Promise<void> {
   const started = performance.now();
   const { COURSE } = await import('../../chapters/index.ts');
-  const images = new Map<string, string | undefined>();
+  const engineArch = output('docker', ['version', '--format', '{{.Server.Arch}}']);
+  if (!engineArch) throw new Error('Docker 엔진에 연결할 수 없습니다. Docker를 켠 뒤 다시 실행하세요.');
+  const arch = requestedArch ?? engineArch;
+  const platform = `linux/${arch}`;
+  const images = new Map<string, { variable: string | undefined; saved: string }>();
   for (const chapter of COURSE) {
     for (const service of chapter.services) {
       if (service.role === 'optional') continue;
-      images.set(service.image.offline ?? service.image.fallback, service.image.variable);
+      const tag = service.image.offline ?? service.image.fallback;
+      images.set(tag, { variable: service.image.variable, saved: localTag(tag, arch, engineArch) });
     }
   }
-  const missing = [...images.keys()].filter((tag) => output('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]) === '');
-  if (missing.length) throw new Error(`이 컴퓨터에 없는 이미지가 있습니다: ${missing.join(', ')}. 먼저 npm run images로 만드세요.`);
+  const saved = [...images.values()].map((image) => image.saved);
+  const missing = saved.filter((tag) => output('docker', ['image', 'inspect', '--format', '{{.Id}}', tag]) === '');
+  const buildHint = arch === engineArch ? 'npm run images' : `npm run images -- --arch ${arch}`;
+  if (missing.length) throw new Error(`이 컴퓨터에 없는 이미지가 있습니다: ${missing.join(', ')}. 먼저 ${buildHint}로 만드세요.`);
+  const wrongArch = saved.filter((tag) => output('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', tag]) !== platform);
+  if (wrongArch.length) throw new Error(`${platform}용이 아닌 이미지가 있습니다: ${wrongArch.join(', ')}. ${buildHint}로 다시 만드세요.`);
   if (!existsSync(join(REPO_ROOT, 'dist', 'index.html'))) throw new Error('dist/가 없습니다. 먼저 npm run build를 실행하세요.');
-  const platform = output('docker', ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', [...images.keys()][0]!]);
 
   const stage = mkdtempSync(join(tmpdir(), 'upbit-workshop-bundle-'));
   try {
     console.log(`이미지 ${images.size}개를 저장합니다 (docker save)...`);
-    run('docker', ['save', '-o', join(stage, IMAGES_FILE), ...images.keys()]);
+    run('docker', ['save', '-o', join(stage, IMAGES_FILE), ...saved]);
     console.log('npm 의존성을 오프라인 캐시로 모읍니다...');
     const scratch = join(stage, 'npm-scratch');
     mkdirSync(scratch);
@@ -82,7 +100,7 @@ async function bundle(outDir: string): Promise<void> {
     const manifest: BundleManifest = {
       format: 1, createdAt: new Date().toISOString(), platform, node: process.version,
       commit: output('git', ['rev-parse', 'HEAD']),
-      images: [...images].map(([tag, variable]) => ({ tag, ...(variable ? { variable } : {}) })),
+      images: [...images].map(([tag, image]) => ({ tag, ...(image.variable ? { variable: image.variable } : {}), ...(image.saved !== tag ? { saved: image.saved } : {}) })),
     };
     writeFileSync(join(stage, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     mkdirSync(outDir, { recursive: true });
@@ -117,6 +135,13 @@ async function install(archive: string): Promise<void> {
     if (here && here !== manifest.platform) throw new Error(`이 번들은 ${manifest.platform}용인데 이 컴퓨터의 Docker는 ${here}입니다. 맞는 번들을 받으세요.`);
     console.log(`이미지 ${manifest.images.length}개를 불러옵니다 (docker load)...`);
     run('docker', ['load', '-i', join(stage, IMAGES_FILE)]);
+    // A bundle made on another architecture carries its images as <name>-<arch>: give them the
+    // names compose uses, and drop the extra name.
+    for (const image of manifest.images) {
+      if (!image.saved) continue;
+      run('docker', ['tag', image.saved, image.tag]);
+      run('docker', ['image', 'rm', image.saved], { stdio: 'ignore' });
+    }
     console.log('npm 의존성을 번들의 캐시에서 설치합니다 (네트워크 없이)...');
     npm(['ci', '--offline', '--cache', join(stage, NPM_CACHE_DIR), '--no-audit', '--no-fund'], { env: offlineBuildEnv() });
     rmSync(join(REPO_ROOT, 'dist'), { recursive: true, force: true });
@@ -141,7 +166,10 @@ async function main(): Promise<number> {
   try {
     if (command === 'bundle') {
       const outIndex = rest.indexOf('--out');
-      await bundle(resolve(outIndex >= 0 && rest[outIndex + 1] ? rest[outIndex + 1]! : join(REPO_ROOT, 'workshop-bundle')));
+      const archIndex = rest.indexOf('--arch');
+      const arch = archIndex >= 0 ? rest[archIndex + 1] : undefined;
+      if (archIndex >= 0 && arch !== 'amd64' && arch !== 'arm64') throw new Error(`--arch 뒤에는 amd64 또는 arm64를 적으세요 (받은 값: ${arch ?? '없음'}).`);
+      await bundle(resolve(outIndex >= 0 && rest[outIndex + 1] ? rest[outIndex + 1]! : join(REPO_ROOT, 'workshop-bundle')), arch);
       return 0;
     }
     if (command === 'install' && rest.length === 1) {

@@ -18,8 +18,11 @@ export interface BundleManifest {
   platform: string;
   node: string;
   commit: string;
-  /** compose/.env lines the install writes, so compose uses the loaded images. */
-  images: Array<{ tag: string; variable?: string | undefined }>;
+  /**
+   * compose/.env lines the install writes, so compose uses the loaded images. `saved` is the
+   * name inside images.tar when it differs from `tag` (a cross-built bundle: <tag>-arm64).
+   */
+  images: Array<{ tag: string; variable?: string | undefined; saved?: string | undefined }>;
 }
 
 export async function sha256File(path: string): Promise<string> {
@@ -57,6 +60,7 @@ export function parseManifest(text: string): BundleManifest {
   if (raw.format !== 1 || !Array.isArray(raw.images) || typeof raw.platform !== 'string') throw new Error('번들의 manifest.json 형식을 알 수 없습니다. 같은 버전의 코스로 만든 번들인지 확인하세요.');
   for (const image of raw.images) {
     if (typeof image.tag !== 'string' || !/^[a-z0-9][a-z0-9._/:-]*$/.test(image.tag)) throw new Error(`번들의 이미지 이름이 이상합니다: ${String(image.tag)}`);
+    if (image.saved !== undefined && (typeof image.saved !== 'string' || !/^[a-z0-9][a-z0-9._/:-]*$/.test(image.saved))) throw new Error(`번들의 이미지 이름이 이상합니다: ${String(image.saved)}`);
     if (image.variable !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(image.variable)) throw new Error(`번들의 변수 이름이 이상합니다: ${String(image.variable)}`);
   }
   return raw as BundleManifest;

@@ -5,7 +5,10 @@
 // teardown before or after; their `requires` are caught up first): one chapter's labs within
 // one hold of the shared Docker lock.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { collectorReportPath, judgedFrom } from '../../chapters/03-flink/candles.ts';
 import { LAB_ORDER } from '../../chapters/index.ts';
 import { loadCourse } from '../../chapters/plugins.ts';
 import { createLabRuntime, type LabRuntime } from '../../server/runtime.ts';
@@ -17,6 +20,7 @@ const ONLY = process.env['UPBIT_LABS']?.split(',').map((id) => id.trim()).filter
 const WALK = ONLY ? LAB_ORDER.filter((id) => ONLY.includes(id)) : LAB_ORDER;
 if (ONLY && WALK.length !== ONLY.length) throw new Error(`UPBIT_LABS names unknown labs: ${ONLY.filter((id) => !LAB_ORDER.includes(id)).join(', ')}`);
 let runtime: LabRuntime;
+const stateDir = tempDir('labs');
 const durations: Record<string, number> = {};
 /** Labs outside the walk whose end state a catch-up has already brought (UPBIT_LABS runs). */
 const caught = new Set<string>();
@@ -61,7 +65,7 @@ function terminalTails(labId: string, names: readonly string[], lines = 25): str
 before(async () => {
   await requireDocker();
   if (!ONLY) await teardownCluster();
-  runtime = createLabRuntime(await loadCourse(), { stateDir: tempDir('labs'), pollIntervalMs: 500 });
+  runtime = createLabRuntime(await loadCourse(), { stateDir, pollIntervalMs: 500 });
   if (ONLY) await catchUpOutsideWalk(WALK[0]!, true);
 });
 after(async () => {
@@ -89,6 +93,7 @@ for (const labId of WALK) {
         const before = await runtime.engine.check(lab.id, step.id, 2);
         assert.equal(before.status, 'failed', `${lab.id}/${step.id} passed before its step: ${before.result?.summary}`);
         assert.match(before.result!.summary, HANGUL, 'the reason is in Korean');
+        if (lab.id === 'lakehouse-query' && step.id === 'collect') await nothingJudgedYetFails();
         const afterRun = await runtime.engine.run(lab.id, step.id);
         assert.equal(afterRun.status, 'passed', `${lab.id}/${step.id}: ${afterRun.result?.summary}\n${afterRun.result?.evidence.join('\n')}\n${terminalTails(lab.id, lab.terminals)}`);
         if ((lab.id.startsWith('flink-') || lab.id.startsWith('lakehouse-')) && afterRun.result?.metrics) console.log(`# ${lab.id}/${step.id} ${JSON.stringify(afterRun.result.metrics)}`);
@@ -101,6 +106,37 @@ for (const labId of WALK) {
     }
     durations[labId] = Date.now() - started;
   });
+}
+
+/**
+ * Chapter 4's exactness check when there is nothing to judge yet, in the walk's own state (the
+ * lake job runs, the collector has not): a running collector's report that started now has its
+ * first judged minute ahead, so no minute is compared. That must fail with a reason, never pass
+ * on zero compared minutes (it did once: the minimum over no markets was Infinity). The walk's
+ * report is put back afterwards, byte for byte.
+ */
+async function nothingJudgedYetFails(): Promise<void> {
+  const reportPath = collectorReportPath(stateDir);
+  const saved = existsSync(reportPath) ? readFileSync(reportPath) : undefined;
+  const now = new Date();
+  const from = judgedFrom({ startedAt: now.toISOString() });
+  mkdirSync(join(stateDir, 'collector'), { recursive: true });
+  writeFileSync(reportPath, JSON.stringify({
+    version: 1, source: 'test', startedAt: now.toISOString(), updatedAt: now.toISOString(), acked: 1, pending: 0, reconnects: 0,
+    markets: { 'KRW-BTC': { acked: 1, minutes: { [from]: { ticks: 1, volume: '1' } } } },
+  }));
+  try {
+    // No timeout argument: the step's own budget for one look (a short one aborts the gateway
+    // query mid-way on a busy machine, which also fails, but for the wrong reason).
+    const state = await runtime.engine.check('lakehouse-query', 'collect');
+    console.log(`# lakehouse-query/collect with nothing judged yet: ${state.status}: ${state.result?.summary}`);
+    assert.equal(state.status, 'failed');
+    assert.match(state.result!.summary, /아직 비교할 캔들이 없습니다/);
+    assert.equal(state.result?.metrics?.['compared'], 0);
+  } finally {
+    if (saved) writeFileSync(reportPath, saved);
+    else rmSync(reportPath, { force: true });
+  }
 }
 
 test('catch-up brings a fresh machine to the step right before clients/rebalance', { skip: ONLY !== undefined }, async () => {

@@ -11,10 +11,12 @@ root=$(cd "$chapter/../.." && pwd)
 env_file="${UPBIT_ENV_FILE:-$root/compose/.env}"
 . "$chapter/env-file.sh"
 s3proxy_version=$(sed -n 's:.*<s3proxy.version>\(.*\)</s3proxy.version>.*:\1:p' "$here/pom.xml")
-base_image="${UPBIT_BASE_IMAGE:-upbit-lab/debian-jre:bookworm-17}"
-image="${UPBIT_S3PROXY_IMAGE:-upbit-lab/s3proxy:$s3proxy_version}"
-tools_image="${UPBIT_S3_TOOLS_IMAGE:-upbit-lab/s3-tools:1}"
 log() { printf '[lakehouse:image] %s\n' "$*" >&2; }
+# Target architecture and base image tag, shared with chapter 2's build (UPBIT_IMAGE_ARCH=arm64
+# cross-builds for Apple silicon; mc then comes from Debian's arm64 package).
+. "$root/chapters/02-kafka/image/platform.sh"
+image="${UPBIT_S3PROXY_IMAGE:-upbit-lab/s3proxy:$s3proxy_version}$image_tag_suffix"
+tools_image="${UPBIT_S3_TOOLS_IMAGE:-upbit-lab/s3-tools:1}$image_tag_suffix"
 started=$(date +%s)
 
 if ! docker info >/dev/null 2>&1; then
@@ -35,20 +37,22 @@ if [ ! -f "$here/target/libs/s3proxy.jar" ] || [ "$here/pom.xml" -nt "$here/targ
 fi
 
 log "docker build $image"
-DOCKER_BUILDKIT=0 docker build -q \
+DOCKER_BUILDKIT=0 docker build -q "${platform_args[@]}" \
   --build-arg "BASE_IMAGE=$base_image" --build-arg "S3PROXY_VERSION=$s3proxy_version" \
   -t "$image" "$here" >/dev/null
 
 if ! docker image inspect "$tools_image" >/dev/null 2>&1 \
-   || [ "$here/s3-tools/Dockerfile" -nt "$here/target/.s3-tools-built" ] \
-   || [ "$here/s3-tools/entrypoint" -nt "$here/target/.s3-tools-built" ]; then
+   || [ "$here/s3-tools/Dockerfile" -nt "$here/target/.s3-tools-built$image_tag_suffix" ] \
+   || [ "$here/s3-tools/entrypoint" -nt "$here/target/.s3-tools-built$image_tag_suffix" ]; then
   log "docker build $tools_image (mc from Debian trixie's minio-client)"
-  DOCKER_BUILDKIT=0 docker build -q --build-arg "BASE_IMAGE=$base_image" \
+  DOCKER_BUILDKIT=0 docker build -q "${platform_args[@]}" --build-arg "BASE_IMAGE=$base_image" \
     -t "$tools_image" "$here/s3-tools" >/dev/null
-  mkdir -p "$here/target" && touch "$here/target/.s3-tools-built"
+  mkdir -p "$here/target" && touch "$here/target/.s3-tools-built$image_tag_suffix"
 fi
 
-env_file_set "$env_file" S3_TOOLS_IMAGE "$tools_image"
-env_file_set "$env_file" S3PROXY_IMAGE "$image"
+if [ "$cross_build" = 0 ]; then
+  env_file_set "$env_file" S3_TOOLS_IMAGE "$tools_image"
+  env_file_set "$env_file" S3PROXY_IMAGE "$image"
+fi
 log "done in $(( $(date +%s) - started )) s; compose/.env now names $image and $tools_image"
 echo "S3PROXY_IMAGE=$image"

@@ -32,6 +32,10 @@ test('a manifest with an odd image name or variable is refused before anything i
   assert.throws(() => parseManifest(JSON.stringify({ ...good, images: [{ tag: '--help' }] })), /이미지 이름/);
   assert.throws(() => parseManifest(JSON.stringify({ ...good, images: [{ tag: 'a:1', variable: 'PATH=/evil' }] })), /변수 이름/);
   assert.throws(() => parseManifest(JSON.stringify({ ...good, format: 2 })), /형식/);
+  // A cross-built bundle names its images <tag>-arm64 inside images.tar; that name is checked too.
+  assert.equal(parseManifest(JSON.stringify({ ...good, images: [{ tag: 'a:1', saved: 'a:1-arm64' }] })).images[0]?.saved, 'a:1-arm64');
+  assert.throws(() => parseManifest(JSON.stringify({ ...good, images: [{ tag: 'a:1', saved: '--rm' }] })), /이미지 이름/);
+  assert.throws(() => parseManifest(JSON.stringify({ ...good, images: [{ tag: 'a:1', saved: 7 }] })), /이미지 이름/);
 });
 
 test('the install path imports Node built-ins only', () => {

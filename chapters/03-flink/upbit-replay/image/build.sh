@@ -6,13 +6,12 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../../.." && pwd)"
-TAG="${NODE_IMAGE_TAG:-upbit-lab/node:24}"
-BASE="${BASE_IMAGE:-upbit-lab/debian-jre:bookworm-17}"
-case "$(uname -m)" in
-  x86_64|amd64) ARCH=x64 ;;
-  aarch64|arm64) ARCH=arm64 ;;
-  *) echo "지원하지 않는 CPU 아키텍처입니다: $(uname -m)" >&2; exit 1 ;;
-esac
+# Target architecture and base image tag, shared with chapter 2's build (UPBIT_IMAGE_ARCH=arm64
+# cross-builds for Apple silicon: Node's own arm64 binary from npm, verified under qemu).
+. "$ROOT/chapters/02-kafka/image/platform.sh"
+TAG="${NODE_IMAGE_TAG:-upbit-lab/node:24}$image_tag_suffix"
+BASE="${BASE_IMAGE:-$base_image}"
+case "$image_arch" in amd64) ARCH=x64 ;; arm64) ARCH=arm64 ;; esac
 if ! docker image inspect "$BASE" >/dev/null 2>&1; then
   echo "베이스 이미지 $BASE가 없습니다. 먼저 npm run cluster:image(또는 compose/kafka-image/build.sh)로 만드세요." >&2
   exit 1
@@ -45,12 +44,8 @@ USER nobody
 EXPOSE 8765
 CMD ["node", "/app/chapters/03-flink/upbit-replay/server.ts", "--host", "0.0.0.0", "--port", "8765"]
 DOCKERFILE
-docker build -q -t "$TAG" "$CTX" >/dev/null
-docker run --rm "$TAG" node -e 'console.log(process.version)' | grep -q '^v24\.' || { echo "이미지 안의 node가 24가 아닙니다" >&2; exit 1; }
+docker build -q "${platform_args[@]}" -t "$TAG" "$CTX" >/dev/null
+docker run --rm "${platform_args[@]}" "$TAG" node -e 'console.log(process.version)' | grep -q '^v24\.' || { echo "이미지 안의 node가 24가 아닙니다" >&2; exit 1; }
 
-ENV_FILE="$ROOT/compose/.env"
-touch "$ENV_FILE"
-grep -v '^NODE_IMAGE=' "$ENV_FILE" > "$ENV_FILE.tmp" || true
-echo "NODE_IMAGE=$TAG" >> "$ENV_FILE.tmp"
-mv "$ENV_FILE.tmp" "$ENV_FILE"
+image_env_set "$ROOT/compose/.env" NODE_IMAGE "$TAG"
 echo "NODE_IMAGE=$TAG"
