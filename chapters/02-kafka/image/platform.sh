@@ -45,6 +45,23 @@ image_env_set() {
   mv "$file.tmp.$$" "$file"
 }
 
+# `docker import` labels an image with the engine's own architecture (its --platform needs an
+# experimental engine on Docker 20.10), so a cross-built root filesystem is loaded as a
+# one-layer `docker save` archive whose config names the architecture. Builds FROM it then
+# inherit that architecture and run their RUN steps through qemu.
+load_rootfs_for_arch() {
+  local rootfs=$1 tag=$2 dir diff_id created
+  dir=$(mktemp -d)
+  tar -C "$rootfs" -cf "$dir/layer.tar" .
+  diff_id=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
+  created=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  printf '{"architecture":"%s","variant":"%s","os":"linux","created":"%s","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","LANG=C.UTF-8"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]},"history":[{"created":"%s","created_by":"debootstrap --arch=%s --variant=minbase bookworm (openjdk-17-jre-headless, ca-certificates)"}]}' \
+    "$image_arch" "$([ "$image_arch" = arm64 ] && echo v8)" "$created" "$diff_id" "$created" "$image_arch" >"$dir/config.json"
+  printf '[{"Config":"config.json","RepoTags":["%s"],"Layers":["layer.tar"]}]' "$tag" >"$dir/manifest.json"
+  tar -C "$dir" -c manifest.json config.json layer.tar | docker load >/dev/null
+  rm -rf "$dir"
+}
+
 # Makes $base_image if it is missing: debootstrap as root where it exists (no registry needed),
 # otherwise the registry's debian:bookworm-slim (e.g. Docker Desktop on a Mac, where Docker
 # pulls the machine's own architecture). Logs through the caller's `log`.
@@ -62,7 +79,11 @@ ensure_base_image() {
     trap "rm -rf '$rootfs'" EXIT
     debootstrap --arch="$image_arch" --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm "$rootfs" >/dev/null
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -c . | docker import "${platform_args[@]}" --change 'ENV LANG=C.UTF-8' - "$base_image" >/dev/null
+    if [ "$cross_build" = 1 ]; then
+      load_rootfs_for_arch "$rootfs" "$base_image"
+    else
+      tar -C "$rootfs" -c . | docker import --change 'ENV LANG=C.UTF-8' - "$base_image" >/dev/null
+    fi
     rm -rf "$rootfs"
     trap - EXIT
   else

@@ -53,6 +53,8 @@ fi
 if [ "$cross_build" = 0 ]; then
   env_file_set "$env_file" S3_TOOLS_IMAGE "$tools_image"
   env_file_set "$env_file" S3PROXY_IMAGE "$image"
+  log "done in $(( $(date +%s) - started )) s; compose/.env now names $image and $tools_image"
+else
+  log "done in $(( $(date +%s) - started )) s; $image and $tools_image are for $image_arch (compose/.env unchanged)"
 fi
-log "done in $(( $(date +%s) - started )) s; compose/.env now names $image and $tools_image"
 echo "S3PROXY_IMAGE=$image"
