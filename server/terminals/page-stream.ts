@@ -1,5 +1,6 @@
-// The road from a terminal to the one page attached to it: output is batched (a few ms) into
-// frames, and the bytes the page has not yet acknowledged are counted, so a flood pauses the
+// The road from a terminal to the one page attached to it: output is batched into frames
+// (the first chunk after a quiet spell goes out at the end of the event-loop turn, so a
+// keystroke's echo is not held back; a stream that keeps coming is gathered for a few ms), and the bytes the page has not yet acknowledged are counted, so a flood pauses the
 // PTY above a high-water mark instead of growing server memory, and resumes below a low one.
 // With no page attached nothing is queued: the program keeps running, the replay ring keeps
 // what a later page needs.
@@ -34,7 +35,9 @@ export class PageStream {
   #sink: TerminalSink | null = null;
   #batch: string[] = [];
   #batchChars = 0;
-  #batchTimer: NodeJS.Timeout | null = null;
+  #batchTimer: { cancel(): void } | null = null;
+  /** When the last frame went out (performance.now()); a quiet stream flushes its next chunk at once. */
+  #lastFlushAt = -Infinity;
   #unacked = 0;
   #paused = false;
   #backlogTimer: NodeJS.Timeout | null = null;
@@ -58,7 +61,15 @@ export class PageStream {
     if (this.#batchChars >= BATCH_MAX_CHARS) {
       this.#flush();
     } else if (!this.#batchTimer) {
-      this.#batchTimer = setTimeout(() => this.#flush(), BATCH_MS);
+      if (performance.now() - this.#lastFlushAt >= BATCH_MS) {
+        // Quiet until now (an echo, a prompt): send after this turn's reads, not 5 ms later.
+        // Chunks read in the same turn still share the frame.
+        const immediate = setImmediate(() => this.#flush());
+        this.#batchTimer = { cancel: () => clearImmediate(immediate) };
+      } else {
+        const timeout = setTimeout(() => this.#flush(), BATCH_MS);
+        this.#batchTimer = { cancel: () => clearTimeout(timeout) };
+      }
     }
   }
 
@@ -115,6 +126,7 @@ export class PageStream {
     this.#batch = [];
     this.#batchChars = 0;
     this.#unacked += Buffer.byteLength(chunk);
+    this.#lastFlushAt = performance.now();
     this.#sink.send(chunk);
     if (!this.#paused && this.#outstanding() > FLOW_HIGH_WATER) {
       this.#paused = true;
@@ -136,7 +148,7 @@ export class PageStream {
   }
 
   #stopTimer(): void {
-    if (this.#batchTimer) clearTimeout(this.#batchTimer);
+    this.#batchTimer?.cancel();
     this.#batchTimer = null;
   }
 

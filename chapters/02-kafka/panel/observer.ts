@@ -42,6 +42,12 @@ const BACKOFF_MAX_MS = 10_000;
 
 /** The slowest idle pace while Docker's event feed is live (a stop reaches us through it). */
 export const IDLE_MAX_MS = 4000;
+/**
+ * A nudge polls this much later, not at once: a step's nudge comes as its command is typed,
+ * and a poll (Docker's API, a Kafka metadata request) on the event loop right then delays the
+ * command's echo to the page by tens of milliseconds. The change itself takes longer than this.
+ */
+export const NUDGE_DELAY_MS = 150;
 /** Without the feed, a stopped broker is noticed only by polling: keep well under 2 s. */
 export const IDLE_MAX_WITHOUT_FEED_MS = 1500;
 
@@ -199,7 +205,7 @@ export class ClusterObserver {
 
   #pollSoon(): void {
     if (this.#inFlight) this.#pollAgainSoon = true;
-    else this.#schedule(0);
+    else this.#schedule(NUDGE_DELAY_MS);
   }
 
   async #poll(generation: number): Promise<void> {
