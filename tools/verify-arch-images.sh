@@ -44,7 +44,7 @@ docker run -d --name "verify-kafka-$$" --network "$network" --memory 1g \
 wait_for 900 sh -c "docker logs verify-kafka-$$ 2>&1 | grep -q 'Kafka Server started'" || { docker logs --tail 30 "verify-kafka-$$" >&2; fail "kafka: broker did not start in 15 min"; }
 uname_k=$(docker exec "verify-kafka-$$" uname -m)
 docker exec "verify-kafka-$$" kafka-topics.sh --bootstrap-server localhost:9092 --create --topic verify --partitions 1 --replication-factor 1 >/dev/null || fail "kafka: topic create"
-echo "KRW-BTC:verify-$$" | docker exec -i "verify-kafka-$$" kafka-console-producer.sh --bootstrap-server localhost:9092 --topic verify --property parse.key=true --property key.separator=: || fail "kafka: produce"
+echo "KRW-BTC:verify-$$" | docker exec -i "verify-kafka-$$" kafka-console-producer.sh --bootstrap-server localhost:9092 --topic verify --reader-property parse.key=true --reader-property key.separator=: || fail "kafka: produce"
 got=$(docker exec "verify-kafka-$$" kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic verify --from-beginning --max-messages 1 --timeout-ms 120000 2>/dev/null)
 [ "$got" = "verify-$$" ] || fail "kafka: consumed '$got', expected 'verify-$$'"
 ok kafka "$t" "(uname -m: $uname_k; broker started, topic created, 1 record produced and consumed)"

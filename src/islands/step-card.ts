@@ -56,8 +56,16 @@ export class StepCard {
     if (!box) return;
     const result = state.result;
     if (!result || (state.status !== 'passed' && state.status !== 'failed')) {
+      if (isBusy(state.status) && !box.hidden) {
+        // Run again: the last result stays, dimmed, until the new one replaces it. The card
+        // keeps its height, so the chapter below does not reflow and jump in the very frame
+        // the terminal's first output is due.
+        box.dataset.stale = 'true';
+        return;
+      }
       box.replaceChildren();
       box.hidden = true;
+      delete box.dataset.stale;
       return;
     }
     const summary = document.createElement('p');
@@ -81,6 +89,7 @@ export class StepCard {
     }
     box.replaceChildren(...parts);
     box.hidden = false;
+    delete box.dataset.stale;
   }
 }
 

@@ -65,7 +65,7 @@ export const tickerMatchesKafka = defineCheck({
     const broker = context.endpoints.config.kafka.brokers[0]!;
     const read = await execKafkaTool(context.docker, broker.container, ['/opt/kafka/bin/kafka-console-consumer.sh', '--bootstrap-server', 'localhost:9092',
       '--topic', context.endpoints.config.tickerTopic, '--partition', String(s.kafka.partition), '--offset', s.kafka.offset, '--max-messages', '1',
-      '--property', 'print.key=true', '--property', 'key.separator=|'], 40);
+      '--formatter-property', 'print.key=true', '--formatter-property', 'key.separator=|'], 40);
     const line = read.output.split('\n').find((l) => l.startsWith(`${params.market}|`));
     if (!line) return fail(`브로커에서 ${s.kafka.partition}번 파티션 ${s.kafka.offset} 오프셋을 읽지 못했습니다. 잠시 뒤 다시 확인하세요.`, [read.output.slice(-300)]);
     const value = JSON.parse(line.slice(params.market.length + 1)) as { trade_price: number; trade_timestamp: number };

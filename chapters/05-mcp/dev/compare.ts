@@ -20,7 +20,7 @@ if (mode === 'kafka') {
     // The broker's own tool, from the offset the server named to the end of the partition.
     const text = execFileSync('docker', ['exec', '-e', 'KAFKA_HEAP_OPTS=-Xmx64m', 'kafka-1', '/opt/kafka/bin/kafka-console-consumer.sh', '--bootstrap-server', 'localhost:9092',
       '--topic', 'upbit-ticker', '--partition', String(s.kafka.partition), '--offset', s.kafka.offset, '--timeout-ms', '4000', '--max-messages', '300',
-      '--property', 'print.key=true', '--property', 'print.offset=true', '--property', 'key.separator=|'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+      '--formatter-property', 'print.key=true', '--formatter-property', 'print.offset=true', '--formatter-property', 'key.separator=|'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
     const records = text.trim().split('\n').filter((l) => l.includes('|')).map((line) => {
       const [offsetPart, key, ...value] = line.split('|');
       const v = JSON.parse(value.join('|')) as { trade_price: number; trade_timestamp: number };
