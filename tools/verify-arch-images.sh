@@ -16,7 +16,7 @@ network="upbit-verify-$arch-$$"
 started_all=$(date +%s)
 containers=()
 cleanup() {
-  for name in "${containers[@]}"; do docker rm -f "$name" >/dev/null 2>&1; done
+  for name in "${containers[@]}"; do docker rm -f -v "$name" >/dev/null 2>&1; done
   docker network rm "$network" >/dev/null 2>&1
 }
 trap cleanup EXIT
