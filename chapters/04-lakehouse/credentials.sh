@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 env_file="${UPBIT_ENV_FILE:-$root/compose/.env}"
-. "$here/env-file.sh"
+. "$root/chapters/02-kafka/image/env-file.sh"
 
 # Hex from the kernel's CSPRNG: URL-safe (mc's MC_HOST_ alias carries the keys in a URL)
 # and the same commands on Linux and macOS.

@@ -35,14 +35,12 @@ platform_args=(--platform "linux/$image_arch")
 base_image="${UPBIT_BASE_IMAGE:-upbit-lab/debian-jre:bookworm-17}$image_tag_suffix"
 
 # Writes KEY=value into compose/.env unless this is a cross build (whose images this machine's
-# compose must not use).
+# compose must not use), through the private writer chapter 4's keys also use: the file holds
+# the object store's keys, so rewriting it must not make it readable to others.
+. "$(dirname "${BASH_SOURCE[0]}")/env-file.sh"
 image_env_set() {
-  local file=$1 key=$2 value=$3
   [ "$cross_build" = 1 ] && return 0
-  mkdir -p "$(dirname "$file")"
-  touch "$file"
-  { grep -v "^${key}=" "$file" || true; printf '%s=%s\n' "$key" "$value"; } >"$file.tmp.$$"
-  mv "$file.tmp.$$" "$file"
+  env_file_set "$1" "$2" "$3"
 }
 
 # `docker import` labels an image with the engine's own architecture (its --platform needs an

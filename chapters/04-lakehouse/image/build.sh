@@ -9,7 +9,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 chapter=$(dirname "$here")
 root=$(cd "$chapter/../.." && pwd)
 env_file="${UPBIT_ENV_FILE:-$root/compose/.env}"
-. "$chapter/env-file.sh"
 s3proxy_version=$(sed -n 's:.*<s3proxy.version>\(.*\)</s3proxy.version>.*:\1:p' "$here/pom.xml")
 log() { printf '[lakehouse:image] %s\n' "$*" >&2; }
 # Target architecture and base image tag, shared with chapter 2's build (UPBIT_IMAGE_ARCH=arm64
@@ -50,9 +49,9 @@ if ! docker image inspect "$tools_image" >/dev/null 2>&1 \
   mkdir -p "$here/target" && touch "$here/target/.s3-tools-built$image_tag_suffix"
 fi
 
+image_env_set "$env_file" S3_TOOLS_IMAGE "$tools_image"
+image_env_set "$env_file" S3PROXY_IMAGE "$image"
 if [ "$cross_build" = 0 ]; then
-  env_file_set "$env_file" S3_TOOLS_IMAGE "$tools_image"
-  env_file_set "$env_file" S3PROXY_IMAGE "$image"
   log "done in $(( $(date +%s) - started )) s; compose/.env now names $image and $tools_image"
 else
   log "done in $(( $(date +%s) - started )) s; $image and $tools_image are for $image_arch (compose/.env unchanged)"

@@ -1,5 +1,6 @@
-# Sourced helper: add or replace one KEY=value line in compose/.env and keep every other
-# line (other chapters' image tags, the S3 keys). Writes through a temp file in the same
+# Sourced helper, the one writer of compose/.env for every chapter's scripts (image builds
+# through platform.sh, chapter 4's keys): add or replace one KEY=value line and keep every
+# other line (other chapters' image tags, the S3 keys). Writes through a temp file in the same
 # folder and renames it, so a reader never sees half a file; the file stays private (0600)
 # because it holds the object store's keys.
 env_file_set() {
