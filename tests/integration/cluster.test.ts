@@ -116,6 +116,25 @@ test('console producer → console consumer round trip via docker exec', async (
   assert.ok(consumed.stdout.includes(line), consumed.stdout);
 });
 
+/** Classes a tool's JVM took from the image's class-data archive (-Xlog:class+load names the source). */
+async function toolClassesFromArchive(env: readonly string[]): Promise<number> {
+  const run = await docker(['exec', '-e', 'KAFKA_OPTS=-Xlog:class+load=info', ...env, 'kafka-1', '/opt/kafka/bin/kafka-topics.sh', '--version']);
+  assert.equal(run.code, 0, run.stderr);
+  return (run.stdout.match(/source: shared objects file \(top\)/g) ?? []).length;
+}
+
+test('every JVM of the image starts on its class-data archive: the broker maps server.jsa, a tool loads from tools.jsa', async () => {
+  // The archives fail silently by design (-Xlog:cds=off; a JVM that cannot use one starts the
+  // slow way), so this is the only place a mismatch after a Kafka upgrade would show.
+  for (const name of ['kafka-1', 'kafka-2', 'kafka-3']) {
+    const maps = await docker(['exec', name, 'cat', '/proc/1/maps']);
+    assert.match(maps.stdout, /\/opt\/kafka\/cds\/server\.jsa/, `${name}'s broker (pid 1) maps its archive`);
+  }
+  const shared = await toolClassesFromArchive([]);
+  assert.ok(shared > 500, `kafka-topics.sh took ${shared} classes from tools.jsa`);
+  assert.equal(await toolClassesFromArchive(['-e', 'CDS_ARCHIVES=off']), 0, 'CDS_ARCHIVES=off turns it off');
+});
+
 test('docker compose down -v leaves no container, network or volume', async () => {
   await teardownCluster();
   const containers = await docker(['ps', '-a', '--filter', 'label=com.docker.compose.project=upbit-pipeline', '-q']);
