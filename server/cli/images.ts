@@ -7,17 +7,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CHAPTERS_DIR, COURSE } from '../../chapters/index.ts';
+import { takeArchFlag } from './arch-flag.ts';
 import { runChapterSetups } from './setup.ts';
 
-const ARCHES = ['amd64', 'arm64'] as const;
-const args = process.argv.slice(2);
-const archAt = args.indexOf('--arch');
-const arch = archAt >= 0 ? args[archAt + 1] : undefined;
-if (archAt >= 0 && !ARCHES.includes(arch as (typeof ARCHES)[number])) {
-  console.error(`--arch 뒤에는 ${ARCHES.join(' 또는 ')}를 적으세요 (받은 값: ${arch ?? '없음'}).`);
+let parsed: ReturnType<typeof takeArchFlag>;
+try {
+  parsed = takeArchFlag(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(2);
 }
-const wanted = archAt >= 0 ? args.filter((_, index) => index !== archAt && index !== archAt + 1) : args;
+const { arch, rest: wanted } = parsed;
 const unknown = wanted.filter((id) => !COURSE.some((chapter) => chapter.id === id));
 if (unknown.length > 0) {
   console.error(`없는 장입니다: ${unknown.join(', ')}. 있는 장: ${COURSE.map((chapter) => chapter.id).join(', ')}`);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   checksumLine, IMAGES_FILE, MANIFEST_FILE, mergeEnv, NPM_CACHE_DIR, parseChecksum, parseManifest, sha256File, SITE_DIR_NAME, type BundleManifest,
 } from '../workshop/archive.ts';
+import { takeArchFlag, type ImageArch } from './arch-flag.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const USAGE = `사용법:
@@ -62,7 +63,7 @@ function localTag(tag: string, arch: string, engineArch: string): string {
   return arch === engineArch ? tag : `${tag}-${arch}`;
 }
 
-async function bundle(outDir: string, requestedArch: string | undefined): Promise<void> {
+async function bundle(outDir: string, requestedArch: ImageArch | undefined): Promise<void> {
   const started = performance.now();
   const { COURSE } = await import('../../chapters/index.ts');
   const engineArch = output('docker', ['version', '--format', '{{.Server.Arch}}']);
@@ -165,11 +166,9 @@ async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
   try {
     if (command === 'bundle') {
-      const outIndex = rest.indexOf('--out');
-      const archIndex = rest.indexOf('--arch');
-      const arch = archIndex >= 0 ? rest[archIndex + 1] : undefined;
-      if (archIndex >= 0 && arch !== 'amd64' && arch !== 'arm64') throw new Error(`--arch 뒤에는 amd64 또는 arm64를 적으세요 (받은 값: ${arch ?? '없음'}).`);
-      await bundle(resolve(outIndex >= 0 && rest[outIndex + 1] ? rest[outIndex + 1]! : join(REPO_ROOT, 'workshop-bundle')), arch);
+      const { arch, rest: options } = takeArchFlag(rest);
+      const outIndex = options.indexOf('--out');
+      await bundle(resolve(outIndex >= 0 && options[outIndex + 1] ? options[outIndex + 1]! : join(REPO_ROOT, 'workshop-bundle')), arch);
       return 0;
     }
     if (command === 'install' && rest.length === 1) {

@@ -1,6 +1,7 @@
 // The road from a terminal to the one page attached to it: output is batched into frames
 // (the first chunk after a quiet spell goes out at the end of the event-loop turn, so a
-// keystroke's echo is not held back; a stream that keeps coming is gathered for a few ms), and the bytes the page has not yet acknowledged are counted, so a flood pauses the
+// keystroke's echo is not held back; a stream that keeps coming is gathered for a few ms),
+// and the bytes the page has not yet acknowledged are counted, so a flood pauses the
 // PTY above a high-water mark instead of growing server memory, and resumes below a low one.
 // With no page attached nothing is queued: the program keeps running, the replay ring keeps
 // what a later page needs.

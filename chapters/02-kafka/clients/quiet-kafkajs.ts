@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-interface RequestQueueInternals {
+export interface RequestQueueInternals {
   pending: unknown[];
   throttledUntil: number;
   scheduleCheckPendingRequests(): void;
@@ -23,7 +23,8 @@ interface RequestQueueInternals {
 const require = createRequire(import.meta.url);
 // Resolved from kafkajs's own entry point, so this is the module instance kafkajs itself uses.
 const queuePath = join(dirname(require.resolve('kafkajs')), 'src', 'network', 'requestQueue', 'index.js');
-const RequestQueue = require(queuePath) as { prototype: RequestQueueInternals };
+/** kafkajs's RequestQueue class, patched here (exported for the test of the patch). */
+export const RequestQueue = require(queuePath) as { prototype: RequestQueueInternals };
 const scheduleOriginal = RequestQueue.prototype.scheduleCheckPendingRequests;
 RequestQueue.prototype.scheduleCheckPendingRequests = function scheduleOnlyWhenWaiting(this: RequestQueueInternals): void {
   if (this.pending.length === 0 && !(this.throttledUntil > Date.now())) return;

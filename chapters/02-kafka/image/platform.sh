@@ -29,8 +29,9 @@ else
   cross_build=0
   image_tag_suffix=""
 fi
-# --platform is what makes the legacy builder run RUN steps through qemu and record the
-# architecture in the image; a native build passes it too, harmlessly.
+# The architecture of a built image comes from its base (see load_rootfs_for_arch); --platform
+# makes the builder and `docker run` insist on that base's architecture instead of warning,
+# so a missing or wrong base fails the build. A native build passes it too, harmlessly.
 platform_args=(--platform "linux/$image_arch")
 base_image="${UPBIT_BASE_IMAGE:-upbit-lab/debian-jre:bookworm-17}$image_tag_suffix"
 

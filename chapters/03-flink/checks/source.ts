@@ -130,7 +130,8 @@ export const upbitReplayUp = defineCheck({
       const registered = await registeredBrokers(context.endpoints.kafka);
       if (registered < expected) return fail(`대역 서버는 답하지만 클러스터에 브로커가 ${registered}개만 등록되어 있습니다(기대 ${expected}개). 복제 3개짜리 토픽을 만들 수 없으니, docker compose ps로 멈춘 브로커가 없는지 보고 잠시 뒤 다시 확인하세요. Exited라면 docker compose logs --tail 30 <브로커>로 이유를 보세요.`, [], { markets: krw.length, brokers: registered });
     }
-    return pass(`대역 서버가 업비트처럼 답합니다: 원화 마켓 ${krw.length}개 (${krw.slice(0, 4).map((m) => m.market).join(', ')} …). ${params.allBrokers ? `브로커 ${expected}개가 클러스터에 있습니다.` : ''}`, [], { markets: krw.length });
+    const brokersLine = params.allBrokers ? ` 브로커 ${expected}개가 클러스터에 있습니다.` : '';
+    return pass(`대역 서버가 업비트처럼 답합니다: 원화 마켓 ${krw.length}개 (${krw.slice(0, 4).map((m) => m.market).join(', ')} …).${brokersLine}`, [], { markets: krw.length });
   },
 });
 

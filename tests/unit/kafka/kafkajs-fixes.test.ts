@@ -2,16 +2,10 @@
 // (quiet-kafkajs.ts). With the fix, an idle queue arms nothing; a waiting request or an active
 // throttle still gets its check.
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import '../../../chapters/02-kafka/clients/quiet-kafkajs.ts';
+import { RequestQueue, type RequestQueueInternals } from '../../../chapters/02-kafka/clients/quiet-kafkajs.ts';
 
-const require = createRequire(import.meta.url);
-const RequestQueue = require(join(dirname(require.resolve('kafkajs')), 'src', 'network', 'requestQueue', 'index.js')) as {
-  prototype: { scheduleCheckPendingRequests(this: FakeQueue): void };
-};
-interface FakeQueue { pending: unknown[]; throttledUntil: number; throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null; checkPendingRequests(): void }
+interface FakeQueue extends Omit<RequestQueueInternals, 'scheduleCheckPendingRequests'> { throttleCheckTimeoutId: ReturnType<typeof setTimeout> | null; checkPendingRequests(): void }
 
 function queue(pending: unknown[], throttledUntil: number): FakeQueue {
   return { pending, throttledUntil, throttleCheckTimeoutId: null, checkPendingRequests: () => undefined };

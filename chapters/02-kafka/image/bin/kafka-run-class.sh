@@ -13,26 +13,24 @@ CLASSPATH="${CLASSPATH:+$CLASSPATH:}$base_dir/libs/*"
 # each start, the command-line tools the labs run) lives for seconds: the optimizing compiler
 # (C2) and G1's worker threads would only compete for the CPU the three brokers need, so they
 # get the quick compiler only and the serial collector (on 2 cores, the wrapper's start under
-# load went from 2.8-4.2 s to 2.2-2.6 s).
-if [ "$1" = kafka.Kafka ]; then
-  : "${KAFKA_JVM_PERFORMANCE_OPTS:=-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true}"
-else
-  : "${KAFKA_JVM_PERFORMANCE_OPTS:=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true}"
-fi
+# load went from 2.8-4.2 s to 2.2-2.6 s). Each kind also has its own class-data archive (below).
+case "$1" in
+  kafka.Kafka)
+    : "${KAFKA_JVM_PERFORMANCE_OPTS:=-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true}"
+    cds_archive=server ;;
+  *)
+    : "${KAFKA_JVM_PERFORMANCE_OPTS:=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true}"
+    if [ "$1" = kafka.docker.KafkaDockerWrapper ]; then cds_archive=wrapper; else cds_archive=tools; fi ;;
+esac
 : "${KAFKA_LOG4J_OPTS:=-Dlog4j2.configurationFile=$base_dir/config/tools-log4j2.yaml}"
 : "${KAFKA_OPTS:=}"
 # Class-data sharing: the image carries an archive of the classes each kind of JVM here
 # loads (made at build time by /opt/kafka/cds/make-archives). Mapping it skips parsing and
 # verifying those classes from the jars again, the largest part of a start on a small
 # machine. A JVM that cannot use it (another classpath) or is told not to (CDS_ARCHIVES=off;
-# not a KAFKA_ name, which the config wrapper would turn into a broker setting) starts the usual way;
-# -Xlog:cds=off keeps that silent, so tool output stays exactly Kafka's.
+# not a KAFKA_ name, which the config wrapper would turn into a broker setting) starts the
+# usual way; -Xlog:cds=off keeps that silent, so tool output stays exactly Kafka's.
 cds_opts=
-case "$1" in
-  kafka.Kafka) cds_archive=server ;;
-  kafka.docker.KafkaDockerWrapper) cds_archive=wrapper ;;
-  *) cds_archive=tools ;;
-esac
 if [ "${CDS_ARCHIVES:-on}" != off ] && [ -r "$base_dir/cds/$cds_archive.jsa" ]; then
   cds_opts="-XX:SharedArchiveFile=$base_dir/cds/$cds_archive.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 fi
